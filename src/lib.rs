@@ -1,0 +1,30 @@
+//! driftlab: when to rebalance, where, what it costs, and what it does to the odds.
+//!
+//! The library is layered so that each module is one concept of the domain:
+//!
+//! * [`history`]: the shipped historical return series (Damodaran annual, Shiller monthly),
+//!   parsed and validated.
+//! * [`market`]: market models that turn history or parameters into per-path returns.
+//! * [`portfolio`]: target allocations and the holdings of one simulated portfolio.
+//! * [`rebalance`]: rebalancing rules (calendar, threshold bands, hybrid) and where new
+//!   money goes / withdrawals come from.
+//! * [`cashflow`]: contributions, withdrawals and fees over time.
+//! * [`engine`]: the Monte Carlo / backtest driver (rayon over paths, deterministic).
+//! * [`metrics`]: streaming aggregation of path outcomes into summary statistics.
+//! * [`scenario`]: the versioned TOML scenario format and its validation.
+//! * [`report`]: tables (CSV, Parquet, JSON) and charts (PNG, SVG) from results.
+//! * [`cli`]: the `driftlab` command line, a thin shell over the above.
+//!
+//! The simulation core (`market`, `portfolio`, `rebalance`, `cashflow`, `engine`, `metrics`)
+//! does no I/O and uses `f64` money; exact money lives in the trade-plan code.
+
+pub mod cashflow;
+pub mod cli;
+pub mod engine;
+pub mod history;
+pub mod market;
+pub mod metrics;
+pub mod portfolio;
+pub mod rebalance;
+pub mod report;
+pub mod scenario;
