@@ -48,5 +48,10 @@ pub struct HistoricalReturns {
     pub inflation: Vec<f64>,
 }
 
+mod error;
+mod ids;
 mod load;
+mod returns;
+
+pub use error::{DataError, SequenceProblem};
 pub use load::*;
