@@ -151,14 +151,6 @@ pub enum DataError {
         unit: &'static str,
     },
 
-    /// The CSV reader itself failed (malformed input).
-    #[error("{file}, line {line}: malformed CSV: {message}")]
-    Csv {
-        file: String,
-        line: u64,
-        message: String,
-    },
-
     /// [`HistoricalReturns::slice_years`](super::HistoricalReturns::slice_years) asked for
     /// years the data does not cover.
     #[error(

@@ -1,8 +1,10 @@
 //! Historical data loaders: CSV parsing, validation and total-return construction.
 //!
-//! Both formats are plain CSV with a header line. Columns are found by name (case and
-//! surrounding spaces ignored; extra columns are allowed and ignored), blank lines and lines
-//! starting with `#` are skipped, and every row must have exactly as many fields as the
+//! Both formats are plain comma-separated text with a header line (numbers only, so no
+//! quoting is needed: a field wrapped in double quotes is unwrapped, but a comma inside quotes
+//! is not supported). Columns are found by name (case and surrounding spaces ignored; extra
+//! columns are allowed and ignored), blank lines and lines starting with `#` are skipped, LF
+//! and CRLF line ends both work, and every row must have exactly as many fields as the
 //! header. Line numbers in errors are 1-based, as shown in a text editor.
 
 use std::path::Path;
@@ -276,35 +278,15 @@ impl<'a> Table<'a> {
         min_rows: usize,
     ) -> Result<Table<'a>, DataError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-
         let mut header: Option<(u64, Vec<String>)> = None;
         let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(line, csv::Position::line);
-                    return Err(DataError::Csv {
-                        file: file.to_string(),
-                        line,
-                        message: e.to_string(),
-                    });
-                }
+        for (index, raw) in text.split('\n').enumerate() {
+            let line = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
+            let raw = raw.trim();
+            if raw.is_empty() || raw.starts_with('#') {
+                continue;
             }
-            if record.iter().all(str::is_empty) {
-                continue; // a line of spaces
-            }
-            let line = record.position().map_or(line, csv::Position::line);
-            let fields: Vec<String> = record.iter().map(str::to_string).collect();
+            let fields: Vec<String> = raw.split(',').map(unquote).collect();
             if header.is_none() {
                 header = Some((line, fields));
             } else {
@@ -464,6 +446,16 @@ impl<'a> Table<'a> {
             unit,
         })
     }
+}
+
+/// A field with surrounding spaces and one pair of surrounding double quotes removed.
+fn unquote(field: &str) -> String {
+    let field = field.trim();
+    field
+        .strip_prefix('"')
+        .and_then(|f| f.strip_suffix('"'))
+        .map_or(field, str::trim)
+        .to_string()
 }
 
 /// A four-digit calendar year.
