@@ -55,3 +55,6 @@ mod returns;
 
 pub use error::{DataError, SequenceProblem};
 pub use load::*;
+
+#[cfg(test)]
+mod tests;
