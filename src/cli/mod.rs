@@ -1,4 +1,231 @@
-//! The `driftlab` command line.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `driftlab` command line: a thin shell over the library.
+//!
+//! Exit codes (also in `--help` and the README):
+//! 0 success; 2 invalid input (usage, scenario, holdings or data file); 3 output could not
+//! be written (including an existing report folder without `--force`); 101 a bug (panic).
+
+mod table;
+
+use crate::metrics::RunResults;
+use crate::scenario::{self, MAX_PATHS, Scenario};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code: invalid input.
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code: output could not be written.
+pub const EXIT_OUTPUT: u8 = 3;
+
+const EXIT_CODES: &str = "Exit codes: 0 success; 2 invalid input (usage, scenario, holdings or data file); \
+3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "driftlab",
+    version,
+    about = "When to rebalance, where, what it costs, and what it does to the odds: Monte Carlo \
+             and historical backtests of rebalancing and withdrawal rules.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario: print a comparison table and write a report folder.
+    Run(RunArgs),
+    /// Check a scenario file without running it.
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override the number of Monte Carlo paths.
+    #[arg(long, env = "DRIFTLAB_PATHS")]
+    pub paths: Option<u64>,
+    /// Override the random seed.
+    #[arg(long, env = "DRIFTLAB_SEED")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, env = "DRIFTLAB_THREADS")]
+    pub threads: Option<usize>,
+    /// Report folder (default: reports/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Replace an existing report folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A readable table.
+    Human,
+    /// The summary as JSON (the same document as summary.json).
+    Json,
+}
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            code: EXIT_INPUT,
+            message: message.into(),
+        }
+    }
+    fn output(message: impl Into<String>) -> Self {
+        Self {
+            code: EXIT_OUTPUT,
+            message: message.into(),
+        }
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    match dispatch(cli, &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Runs a parsed command, writing its primary output to `out`.
+pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(&args, out),
+        Command::Validate { scenario } => validate(&scenario, out),
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    scenario::load(path).map_err(|e| Failure::input(e.to_string()))
+}
+
+fn validate(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let sc = load(path)?;
+    let sim = &sc.simulation;
+    let line = format!(
+        "{}: ok: scenario `{}`, {} assets, {} strategies, {} paths x {} years ({} steps per year), {}\n",
+        path.display(),
+        sc.name,
+        sim.asset_names.len(),
+        sim.strategies.len(),
+        sim.path_count(),
+        sim.years,
+        sim.steps_per_year,
+        sim.market.describe()
+    );
+    write_out(out, &line)
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`driftlab run ... | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::output(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Runs a scenario and writes its report; returns the results (used by tests).
+pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
+    let mut sc = load(&args.scenario)?;
+    let file = args.scenario.display().to_string();
+    if let Some(p) = args.paths {
+        if p == 0 || p > MAX_PATHS as u64 {
+            return Err(Failure::input(format!(
+                "--paths {p}: use 1 to {MAX_PATHS} (scenario {file})"
+            )));
+        }
+        sc.simulation.paths = p as usize;
+    }
+    if let Some(seed) = args.seed {
+        sc.simulation.seed = seed;
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    // Refuse before spending minutes simulating.
+    if out_dir.exists() && !args.force {
+        return Err(Failure::output(format!(
+            "the report folder {} already exists; pass --force to replace it",
+            out_dir.display()
+        )));
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(Failure::input("--threads 0: use 1 or more")),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::output(format!("cannot start {threads} worker threads: {e}")))?;
+
+    let sim = &sc.simulation;
+    let paths = sim.path_count();
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(paths as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {msg} [{elapsed_precise}] {wide_bar} {pos}/{len} paths ({per_sec}, eta {eta})",
+        ) {
+            b.set_style(style);
+        }
+        b.set_message(sc.name.clone());
+        b
+    };
+    let results = pool.install(|| crate::engine::run(sim, &|n| bar.inc(n)));
+    bar.finish_and_clear();
+
+    crate::report::write_report(&out_dir, &results, &sc.source, args.force).map_err(|e| {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    })?;
+    Ok((results, out_dir))
+}
+
+fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let (results, out_dir) = run_scenario(args)?;
+    let text = match args.format {
+        OutputFormat::Human => table::render(&results, &out_dir),
+        OutputFormat::Json => {
+            let mut s = crate::report::summary_json(&results)
+                .map_err(|e| Failure::output(format!("cannot format JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    write_out(out, &text)
 }

@@ -1,1 +1,190 @@
-//! engine
+//! The simulation driver: paths in parallel (rayon), each path's random stream derived from
+//! (seed, path index), statistics aggregated while paths run.
+//!
+//! Determinism: paths are processed in fixed chunks of [`CHUNK_PATHS`]; per-path results are
+//! written to their own slots; floating-point sums are kept per chunk and added in chunk
+//! order; histogram counts are integers. So results are bit-identical at any thread count.
+//!
+//! Memory: per-path storage is two `f64` per path and strategy (terminal wealth, nominal
+//! and real); everything per year is a histogram or a sum. Nothing grows with
+//! paths x steps.
+
+mod path;
+
+pub use path::{NoSink, PathOutcome, YearEndSink};
+
+use crate::cashflow::{CashFlowPlan, fee_factors};
+use crate::market::MarketModel;
+use crate::metrics::RunResults;
+use crate::metrics::accumulate::{ChunkSums, Histograms};
+use crate::metrics::summarize;
+use crate::portfolio::{Holdings, TargetAllocation};
+use crate::rebalance::Strategy;
+use path::{StrategyState, simulate_path};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Paths per unit of parallel work (also the unit of progress reporting).
+pub const CHUNK_PATHS: usize = 256;
+
+/// A validated, ready-to-run simulation. Built by the scenario loader (or by hand in tests).
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub name: String,
+    pub asset_names: Vec<String>,
+    pub target: TargetAllocation,
+    /// Holdings at the start (nominal dollars), usually at target weights.
+    pub initial: Holdings,
+    pub market: MarketModel,
+    /// 1 (annual steps) or 12 (monthly).
+    pub steps_per_year: u32,
+    pub years: u32,
+    pub cash_flows: CashFlowPlan,
+    pub strategies: Vec<Strategy>,
+    /// Paths to simulate (ignored for rolling historical windows: one path per window).
+    pub paths: usize,
+    pub seed: u64,
+    /// Index of the strategy the others are compared with.
+    pub baseline: usize,
+    /// Per-step fee multipliers, derived from the expense ratios.
+    pub fee_factors: Vec<f64>,
+}
+
+impl Simulation {
+    /// Total steps of one path.
+    pub fn steps(&self) -> u32 {
+        self.years * self.steps_per_year
+    }
+
+    /// Paths this run will simulate.
+    pub fn path_count(&self) -> usize {
+        self.market
+            .fixed_path_count(self.steps() as usize)
+            .unwrap_or(self.paths)
+    }
+
+    /// Recomputes derived fields after the plan changes.
+    pub fn refresh(&mut self) {
+        self.fee_factors = fee_factors(&self.cash_flows.expense_ratios, self.steps_per_year);
+    }
+}
+
+/// splitmix64: a bijective mixer, so distinct (seed, path) pairs give well-separated seeds.
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The random stream of one path: a pure function of (seed, path index), so a path is the
+/// same whatever the thread count or the number of paths in the run.
+pub fn path_rng(seed: u64, path: usize) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(path as u64)))
+}
+
+/// Simulates one path for every strategy and returns their outcomes (for inspection/tests).
+pub fn simulate_one_path(sim: &Simulation, path: usize) -> Vec<PathOutcome> {
+    simulate_one_path_with(sim, path, &mut NoSink)
+}
+
+/// As [`simulate_one_path`], sending year-end wealth to `sink`.
+pub fn simulate_one_path_with<S: YearEndSink>(
+    sim: &Simulation,
+    path: usize,
+    sink: &mut S,
+) -> Vec<PathOutcome> {
+    let mut states = vec![StrategyState::new(sim.initial); sim.strategies.len()];
+    let mut out = vec![PathOutcome::default(); sim.strategies.len()];
+    let mut rng = path_rng(sim.seed, path);
+    simulate_path(sim, path, &mut rng, &mut states, sink, &mut out);
+    out
+}
+
+/// Runs every path and aggregates the results. `progress` is called with the number of
+/// paths just finished (from worker threads).
+pub fn run(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
+    let n_strat = sim.strategies.len();
+    let paths = sim.path_count();
+    let years = sim.years;
+    let n_chunks = paths.div_ceil(CHUNK_PATHS);
+    let mut terminal_real = vec![0.0; paths * n_strat];
+    let mut terminal_nominal = vec![0.0; paths * n_strat];
+    let mut chunk_sums: Vec<ChunkSums> = (0..n_chunks)
+        .map(|_| ChunkSums::new(n_strat, years))
+        .collect();
+    // One histogram set per worker thread; integer counts merge exactly in any order.
+    let slots: Vec<Mutex<Histograms>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::new(Histograms::new(n_strat, years)))
+        .collect();
+
+    terminal_real
+        .par_chunks_mut(CHUNK_PATHS * n_strat.max(1))
+        .zip(terminal_nominal.par_chunks_mut(CHUNK_PATHS * n_strat.max(1)))
+        .zip(chunk_sums.par_iter_mut())
+        .enumerate()
+        .for_each(|(chunk, ((real, nominal), sums))| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+            let mut hist = match slots[slot].lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let mut states = vec![StrategyState::new(sim.initial); n_strat];
+            let mut out = vec![PathOutcome::default(); n_strat];
+            let first = chunk * CHUNK_PATHS;
+            let count = real.len() / n_strat.max(1);
+            for k in 0..count {
+                let path = first + k;
+                let mut rng = path_rng(sim.seed, path);
+                simulate_path(
+                    sim,
+                    path,
+                    &mut rng,
+                    &mut states,
+                    &mut sums.year_sink(&mut *hist),
+                    &mut out,
+                );
+                for (s, o) in out.iter().enumerate() {
+                    real[k * n_strat + s] = o.terminal_real;
+                    nominal[k * n_strat + s] = o.terminal_nominal;
+                    hist.add_path(s, o);
+                }
+                sums.add_path(&out, sim.baseline);
+            }
+            progress(count as u64);
+        });
+
+    let mut hist = Histograms::new(n_strat, years);
+    for slot in slots {
+        let h = match slot.into_inner() {
+            Ok(h) => h,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        hist.merge(&h);
+    }
+    let mut total = ChunkSums::new(n_strat, years);
+    for sums in &chunk_sums {
+        total.merge(sums);
+    }
+    let labels = if sim.market.fixed_path_count(sim.steps() as usize).is_some() {
+        (0..paths)
+            .map(|p| sim.market.path_label(p).unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    summarize(
+        sim,
+        paths,
+        &terminal_real,
+        &terminal_nominal,
+        &hist,
+        &total,
+        labels,
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -109,3 +109,9 @@ pub struct RunResults {
     #[serde(skip)]
     pub terminal_real_by_path: Vec<Vec<f64>>,
 }
+
+pub mod accumulate;
+pub mod quantile;
+mod summary;
+
+pub(crate) use summary::summarize;

@@ -1,0 +1,145 @@
+//! The comparison table printed by `driftlab run`.
+
+use crate::metrics::RunResults;
+use std::fmt::Write;
+use std::path::Path;
+
+/// "$1.23M", "$850k", "$0".
+pub fn dollars(x: f64) -> String {
+    let a = x.abs();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if !x.is_finite() {
+        "n/a".into()
+    } else if a >= 1e9 {
+        format!("{sign}${:.2}B", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{sign}${:.2}M", a / 1e6)
+    } else if a >= 1e3 {
+        format!("{sign}${:.0}k", a / 1e3)
+    } else {
+        format!("{sign}${a:.0}")
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1}%", x * 100.0)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// Renders the summary and paired differences as aligned text.
+pub fn render(r: &RunResults, out_dir: &Path) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: {} paths x {} years ({}), seed {}",
+        r.scenario_name,
+        r.paths,
+        r.years,
+        if r.steps_per_year == 12 {
+            "monthly steps"
+        } else {
+            "annual steps"
+        },
+        r.seed
+    );
+    let _ = writeln!(s, "market: {}", r.market);
+    let _ = writeln!(
+        s,
+        "terminal wealth in real (start-year) dollars; failed paths count as $0\n"
+    );
+    let header = [
+        "strategy",
+        "success",
+        "p10",
+        "median",
+        "p90",
+        "CAGR p50",
+        "vol p50",
+        "maxDD p50",
+        "rebal/path",
+        "turnover/yr",
+    ];
+    let rows: Vec<[String; 10]> = r
+        .strategies
+        .iter()
+        .map(|st| {
+            [
+                st.name.clone(),
+                pct(st.success_rate),
+                dollars(st.terminal_real.p10),
+                dollars(st.terminal_real.p50),
+                dollars(st.terminal_real.p90),
+                pct(st.cagr.p50),
+                pct(st.volatility.p50),
+                pct(st.max_drawdown.p50),
+                format!("{:.1}", st.rebalances_per_path),
+                pct(st.turnover_per_year),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|row| row[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let mut l = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            if c == 0 {
+                let _ = write!(l, "{cell:<w$}", w = widths[c]);
+            } else {
+                let _ = write!(l, "  {cell:>w$}", w = widths[c]);
+            }
+        }
+        l.trim_end().to_string()
+    };
+    let _ = writeln!(s, "{}", line(&header.map(String::from)));
+    for row in &rows {
+        let _ = writeln!(s, "{}", line(row));
+    }
+    if !r.pairs.is_empty() {
+        let _ = writeln!(
+            s,
+            "\npaired with `{}` on the same paths (mean difference, 95% CI):",
+            r.pairs[0].baseline
+        );
+        for p in &r.pairs {
+            let _ = writeln!(
+                s,
+                "  {:<w$}  terminal real {} [{} .. {}]   success {:+.1}pp [{:+.1} .. {:+.1}]   ahead on {} of paths",
+                p.strategy,
+                dollars(p.terminal_real_mean_diff),
+                dollars(p.terminal_real_ci95.0),
+                dollars(p.terminal_real_ci95.1),
+                p.success_rate_diff * 100.0,
+                p.success_rate_ci95.0 * 100.0,
+                p.success_rate_ci95.1 * 100.0,
+                pct(p.share_paths_ahead),
+                w = widths[0]
+            );
+        }
+    }
+    let _ = writeln!(s, "\nreport: {}", out_dir.display());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollar_formatting() {
+        assert_eq!(dollars(1_234_567.0), "$1.23M");
+        assert_eq!(dollars(850_000.0), "$850k");
+        assert_eq!(dollars(-12_400.0), "-$12k");
+        assert_eq!(dollars(0.0), "$0");
+        assert_eq!(dollars(f64::NAN), "n/a");
+    }
+}

@@ -1,0 +1,242 @@
+use super::*;
+use crate::cashflow::WithdrawalAmount;
+use crate::history::{Dataset, HistoricalReturns, SeriesId};
+use crate::market::{HistoricalMode, HistoricalPaths, Parametric, Shocks};
+use crate::rebalance::{Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, ThresholdBand};
+
+fn strategy(name: &str, rule: RebalanceRule) -> Strategy {
+    Strategy {
+        name: name.into(),
+        rule,
+        contributions: CashFlowRouting::ProRata,
+        withdrawals: CashFlowRouting::ProRata,
+    }
+}
+
+fn all_strategies() -> Vec<Strategy> {
+    let band = ThresholdBand::Absolute(0.05);
+    vec![
+        strategy("annual", RebalanceRule::Calendar(Calendar::Annual)),
+        strategy("none", RebalanceRule::Never),
+        strategy(
+            "band",
+            RebalanceRule::Threshold {
+                band,
+                check: None,
+                to: RebalanceTo::Target,
+            },
+        ),
+        strategy(
+            "hybrid-edge",
+            RebalanceRule::Threshold {
+                band,
+                check: Some(Calendar::Quarterly),
+                to: RebalanceTo::BandEdge,
+            },
+        ),
+        Strategy {
+            name: "flows".into(),
+            rule: RebalanceRule::Never,
+            contributions: CashFlowRouting::TowardTarget,
+            withdrawals: CashFlowRouting::MostOffTarget,
+        },
+    ]
+}
+
+/// 60/40 parametric, monthly, contributions for 10 years then 4% withdrawals.
+pub(crate) fn sample_simulation(paths: usize) -> Simulation {
+    let market = Parametric::from_arithmetic(
+        &[0.07, 0.03],
+        &[0.17, 0.06],
+        &[vec![1.0, 0.1], vec![0.1, 1.0]],
+        0.025,
+        0.01,
+        12,
+        Shocks::Normal,
+    )
+    .unwrap();
+    let target = TargetAllocation::new(&[0.6, 0.4]).unwrap();
+    let cash_flows = CashFlowPlan {
+        contribution_per_year: 24_000.0,
+        contribution_growth: 0.03,
+        retirement_step: 120,
+        withdrawal: WithdrawalAmount::RateOfInitialWealth(0.045),
+        inflation_adjusted: true,
+        expense_ratios: vec![0.0005, 0.001],
+    };
+    let mut sim = Simulation {
+        name: "test".into(),
+        asset_names: vec!["stocks".into(), "bonds".into()],
+        target,
+        initial: Holdings::at_weights(500_000.0, target.weights()),
+        market: MarketModel::Parametric(market),
+        steps_per_year: 12,
+        years: 40,
+        cash_flows,
+        strategies: all_strategies(),
+        paths,
+        seed: 42,
+        baseline: 0,
+        fee_factors: vec![],
+    };
+    sim.refresh();
+    sim
+}
+
+#[test]
+fn money_is_conserved_on_every_path_and_strategy() {
+    let sim = sample_simulation(50);
+    for path in 0..50 {
+        for (s, o) in simulate_one_path(&sim, path).iter().enumerate() {
+            let lhs = sim.initial.total() + o.contributions + o.market_gains;
+            let rhs = o.terminal_nominal + o.withdrawals + o.fees;
+            assert!(
+                (lhs - rhs).abs() <= 1e-9 * lhs.abs().max(1.0),
+                "path {path} strategy {s}: {lhs} vs {rhs}"
+            );
+            assert!(o.terminal_nominal >= 0.0);
+            assert!(o.fees > 0.0 || o.failed);
+        }
+    }
+}
+
+#[test]
+fn annual_calendar_rebalances_exactly_once_a_year() {
+    let mut sim = sample_simulation(1);
+    sim.cash_flows.withdrawal = WithdrawalAmount::None;
+    for path in 0..20 {
+        let out = simulate_one_path(&sim, path);
+        assert_eq!(out[0].rebalances, 40, "annual");
+        assert_eq!(out[1].rebalances, 0, "none never trades");
+        assert_eq!(out[4].rebalances, 0, "cash-flow routing never sells");
+        // Quarterly looks can trade at most 4 times a year.
+        assert!(out[3].rebalances <= 160);
+    }
+}
+
+#[test]
+fn results_are_identical_at_any_thread_count() {
+    let sim = sample_simulation(700); // 3 chunks, the last one partial
+    let run_with = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run(&sim, &|_| {}))
+    };
+    let one = run_with(1);
+    assert_eq!(one, run_with(2));
+    assert_eq!(one, run_with(3));
+    assert_eq!(one.paths, 700);
+    // A path does not depend on how many paths run beside it.
+    let mut small = sim.clone();
+    small.paths = 10;
+    assert_eq!(simulate_one_path(&small, 7), simulate_one_path(&sim, 7));
+}
+
+#[test]
+fn progress_counts_every_path() {
+    let sim = sample_simulation(300);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    run(&sim, &|n| {
+        done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(done.into_inner(), 300);
+}
+
+/// Two assets, annual steps: stocks +20% then -10% forever; bonds +2%; no inflation.
+fn toy_rolling(len: usize, years: u32, rule: RebalanceRule) -> Simulation {
+    let data = HistoricalReturns {
+        dataset: Dataset::Damodaran,
+        steps_per_year: 1,
+        first_year: 1990,
+        first_month: 1,
+        series: vec![
+            (
+                SeriesId::UsStocks,
+                (0..len)
+                    .map(|k| if k % 2 == 0 { 0.2 } else { -0.1 })
+                    .collect(),
+            ),
+            (SeriesId::Tbonds10y, vec![0.02; len]),
+        ],
+        inflation: vec![0.0; len],
+    };
+    let market = HistoricalPaths::new(
+        &data,
+        &[SeriesId::UsStocks, SeriesId::Tbonds10y],
+        HistoricalMode::Rolling,
+    )
+    .unwrap();
+    let target = TargetAllocation::new(&[0.6, 0.4]).unwrap();
+    let mut sim = Simulation {
+        name: "toy".into(),
+        asset_names: vec!["stocks".into(), "bonds".into()],
+        target,
+        initial: Holdings::at_weights(100.0, target.weights()),
+        market: MarketModel::Historical(market),
+        steps_per_year: 1,
+        years,
+        cash_flows: CashFlowPlan::none(2),
+        strategies: vec![strategy("s", rule)],
+        paths: 1,
+        seed: 1,
+        baseline: 0,
+        fee_factors: vec![],
+    };
+    sim.refresh();
+    sim
+}
+
+#[test]
+fn hand_computed_two_year_path() {
+    // Year 1: 60*1.2 = 72, 40*1.02 = 40.8 -> 112.8, rebalanced to 67.68/45.12.
+    // Year 2: 67.68*0.9 = 60.912, 45.12*1.02 = 46.0224 -> 106.9344.
+    let sim = toy_rolling(4, 2, RebalanceRule::Calendar(Calendar::Annual));
+    assert_eq!(sim.path_count(), 3);
+    let o = simulate_one_path(&sim, 0)[0];
+    assert!((o.terminal_nominal - 106.9344).abs() < 1e-9);
+    assert_eq!(o.rebalances, 2);
+    // Traded in year 1: stocks 72 -> 67.68 (4.32 sold), bonds bought 4.32.
+    let y1 = 2.0 * 4.32;
+    // Year 2: 60.912 -> 64.16064 bought, bonds 46.0224 -> 42.77376 sold.
+    let y2 = 2.0 * (106.9344 * 0.6 - 60.912);
+    assert!((o.dollars_traded - (y1 + y2)).abs() < 1e-9);
+    // Path 1 starts in 1991 with the -10% year.
+    let o1 = simulate_one_path(&sim, 1)[0];
+    let y1 = 60.0 * 0.9 + 40.0 * 1.02;
+    let expected = y1 * 0.6 * 1.2 + y1 * 0.4 * 1.02;
+    assert!((o1.terminal_nominal - expected).abs() < 1e-9);
+    assert_eq!(sim.market.path_label(1).as_deref(), Some("1991"));
+}
+
+#[test]
+fn a_withdrawal_larger_than_the_portfolio_fails_the_path() {
+    let mut sim = toy_rolling(10, 10, RebalanceRule::Never);
+    sim.cash_flows.withdrawal = WithdrawalAmount::Real(30.0);
+    let o = simulate_one_path(&sim, 0)[0];
+    assert!(o.failed);
+    assert_eq!(o.terminal_nominal, 0.0);
+    assert_eq!(o.max_drawdown, 1.0);
+    // It failed in the year the $30 could no longer be paid, having paid out all it had.
+    let step = o.failed_at_step.unwrap() as usize;
+    assert!((3..10).contains(&step));
+    assert!(
+        (o.withdrawals - (30.0 * step as f64 + (100.0 + o.market_gains - 30.0 * step as f64)))
+            .abs()
+            < 1e-9
+    );
+}
+
+#[test]
+fn zero_start_balance_and_zero_volatility_complete() {
+    let mut sim = sample_simulation(20);
+    sim.initial = Holdings::at_weights(0.0, sim.target.weights());
+    let r = run(&sim, &|_| {});
+    assert_eq!(r.paths, 20);
+    assert!(
+        r.strategies
+            .iter()
+            .all(|s| s.terminal_nominal.p50.is_finite())
+    );
+}

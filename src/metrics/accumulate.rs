@@ -1,0 +1,179 @@
+//! Streaming aggregation while paths run: fixed-size histograms (integer counts, exact to
+//! merge in any order) and per-chunk floating-point sums (merged in chunk order).
+
+use super::quantile::{LinearHistogram, WealthHistogram};
+use crate::engine::{PathOutcome, YearEndSink};
+
+/// Integer-count aggregates; one per worker thread, merged at the end.
+#[derive(Clone, Debug)]
+pub struct Histograms {
+    pub(crate) years: u32,
+    /// Index `strategy * (years + 1) + year`.
+    pub(crate) real: Vec<WealthHistogram>,
+    pub(crate) nominal: Vec<WealthHistogram>,
+    pub(crate) solvent: Vec<u64>,
+    pub(crate) cagr: Vec<LinearHistogram>,
+    pub(crate) volatility: Vec<LinearHistogram>,
+    pub(crate) max_drawdown: Vec<LinearHistogram>,
+}
+
+impl Histograms {
+    pub fn new(n_strat: usize, years: u32) -> Self {
+        let cells = n_strat * (years as usize + 1);
+        Self {
+            years,
+            real: vec![WealthHistogram::new(); cells],
+            nominal: vec![WealthHistogram::new(); cells],
+            solvent: vec![0; cells],
+            cagr: vec![LinearHistogram::new(-1.0, 1.0, 4000); n_strat],
+            volatility: vec![LinearHistogram::new(0.0, 2.0, 4000); n_strat],
+            max_drawdown: vec![LinearHistogram::new(0.0, 1.0, 2000); n_strat],
+        }
+    }
+
+    pub(crate) fn cell(&self, strategy: usize, year: u32) -> usize {
+        strategy * (self.years as usize + 1) + year as usize
+    }
+
+    pub fn add_path(&mut self, strategy: usize, o: &PathOutcome) {
+        self.cagr[strategy].add(o.cagr);
+        self.volatility[strategy].add(o.volatility);
+        self.max_drawdown[strategy].add(o.max_drawdown);
+    }
+
+    pub fn merge(&mut self, other: &Histograms) {
+        for (a, b) in self.real.iter_mut().zip(&other.real) {
+            a.merge(b);
+        }
+        for (a, b) in self.nominal.iter_mut().zip(&other.nominal) {
+            a.merge(b);
+        }
+        for (a, b) in self.solvent.iter_mut().zip(&other.solvent) {
+            *a += b;
+        }
+        for (a, b) in self.cagr.iter_mut().zip(&other.cagr) {
+            a.merge(b);
+        }
+        for (a, b) in self.volatility.iter_mut().zip(&other.volatility) {
+            a.merge(b);
+        }
+        for (a, b) in self.max_drawdown.iter_mut().zip(&other.max_drawdown) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Floating-point sums of one chunk of paths, per strategy.
+#[derive(Clone, Debug, Default)]
+pub struct ChunkSums {
+    pub(crate) paths: u64,
+    pub(crate) successes: Vec<u64>,
+    pub(crate) rebalances: Vec<u64>,
+    pub(crate) legs: Vec<u64>,
+    pub(crate) dollars_traded: Vec<f64>,
+    pub(crate) turnover: Vec<f64>,
+    pub(crate) fees: Vec<f64>,
+    pub(crate) contributions: Vec<f64>,
+    pub(crate) withdrawals: Vec<f64>,
+    /// Paired with the baseline: sum and sum of squares of the terminal real difference,
+    /// of the success difference, and the count of paths ahead.
+    pub(crate) diff: Vec<f64>,
+    pub(crate) diff_sq: Vec<f64>,
+    pub(crate) success_diff: Vec<f64>,
+    pub(crate) success_diff_sq: Vec<f64>,
+    pub(crate) ahead: Vec<u64>,
+    /// Sum of real wealth per strategy and year, index `strategy * (years + 1) + year`.
+    pub(crate) year_real: Vec<f64>,
+    years: u32,
+}
+
+impl ChunkSums {
+    pub fn new(n_strat: usize, years: u32) -> Self {
+        let z = vec![0.0; n_strat];
+        let zu = vec![0u64; n_strat];
+        Self {
+            paths: 0,
+            successes: zu.clone(),
+            rebalances: zu.clone(),
+            legs: zu.clone(),
+            dollars_traded: z.clone(),
+            turnover: z.clone(),
+            fees: z.clone(),
+            contributions: z.clone(),
+            withdrawals: z.clone(),
+            diff: z.clone(),
+            diff_sq: z.clone(),
+            success_diff: z.clone(),
+            success_diff_sq: z,
+            ahead: zu,
+            year_real: vec![0.0; n_strat * (years as usize + 1)],
+            years,
+        }
+    }
+
+    /// Adds one path's outcomes for every strategy.
+    pub fn add_path(&mut self, out: &[PathOutcome], baseline: usize) {
+        self.paths += 1;
+        let base = out.get(baseline).copied().unwrap_or_default();
+        for (s, o) in out.iter().enumerate() {
+            self.successes[s] += u64::from(!o.failed);
+            self.rebalances[s] += u64::from(o.rebalances);
+            self.legs[s] += u64::from(o.legs);
+            self.dollars_traded[s] += o.dollars_traded;
+            self.turnover[s] += o.turnover;
+            self.fees[s] += o.fees;
+            self.contributions[s] += o.contributions;
+            self.withdrawals[s] += o.withdrawals;
+            let d = o.terminal_real - base.terminal_real;
+            self.diff[s] += d;
+            self.diff_sq[s] += d * d;
+            let sd = f64::from(u8::from(!o.failed)) - f64::from(u8::from(!base.failed));
+            self.success_diff[s] += sd;
+            self.success_diff_sq[s] += sd * sd;
+            self.ahead[s] += u64::from(d > 0.0);
+        }
+    }
+
+    /// Adds another chunk's sums (call in chunk order for bit-identical results).
+    pub fn merge(&mut self, o: &ChunkSums) {
+        self.paths += o.paths;
+        let add_u = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        let add_f = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add_u(&mut self.successes, &o.successes);
+        add_u(&mut self.rebalances, &o.rebalances);
+        add_u(&mut self.legs, &o.legs);
+        add_f(&mut self.dollars_traded, &o.dollars_traded);
+        add_f(&mut self.turnover, &o.turnover);
+        add_f(&mut self.fees, &o.fees);
+        add_f(&mut self.contributions, &o.contributions);
+        add_f(&mut self.withdrawals, &o.withdrawals);
+        add_f(&mut self.diff, &o.diff);
+        add_f(&mut self.diff_sq, &o.diff_sq);
+        add_f(&mut self.success_diff, &o.success_diff);
+        add_f(&mut self.success_diff_sq, &o.success_diff_sq);
+        add_u(&mut self.ahead, &o.ahead);
+        add_f(&mut self.year_real, &o.year_real);
+    }
+
+    /// A sink that records year-end wealth into `hist` and these sums.
+    pub fn year_sink<'a>(&'a mut self, hist: &'a mut Histograms) -> YearRecorder<'a> {
+        YearRecorder { hist, sums: self }
+    }
+}
+
+/// Records year-end wealth into the histograms and the chunk's sums.
+pub struct YearRecorder<'a> {
+    hist: &'a mut Histograms,
+    sums: &'a mut ChunkSums,
+}
+
+impl YearEndSink for YearRecorder<'_> {
+    #[inline]
+    fn record(&mut self, strategy: usize, year: u32, nominal: f64, real: f64, solvent: bool) {
+        let cell = strategy * (self.sums.years as usize + 1) + year as usize;
+        self.hist.real[cell].add(real);
+        self.hist.nominal[cell].add(nominal);
+        self.hist.solvent[cell] += u64::from(solvent);
+        self.sums.year_real[cell] += real;
+    }
+}

@@ -1,0 +1,128 @@
+//! Turns the aggregates of a finished run into [`RunResults`].
+
+use super::accumulate::{ChunkSums, Histograms};
+use super::quantile::percentiles_sorted;
+use super::{PairedDifference, RunResults, StrategySummary, YearlyBand};
+use crate::engine::Simulation;
+
+/// z for a two-sided 95% normal interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Builds the results. `terminal_*` are path-major (`path * strategies + strategy`).
+pub(crate) fn summarize(
+    sim: &Simulation,
+    paths: usize,
+    terminal_real: &[f64],
+    terminal_nominal: &[f64],
+    hist: &Histograms,
+    sums: &ChunkSums,
+    path_labels: Vec<String>,
+) -> RunResults {
+    let n_strat = sim.strategies.len();
+    let n = paths.max(1) as f64;
+    let column = |data: &[f64], s: usize| -> Vec<f64> {
+        data.iter()
+            .skip(s)
+            .step_by(n_strat.max(1))
+            .copied()
+            .collect()
+    };
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+    let years = sim.years as f64;
+
+    let mut strategies = Vec::with_capacity(n_strat);
+    let mut sorted_real = Vec::with_capacity(n_strat);
+    let mut by_path = Vec::new();
+    for (s, strategy) in sim.strategies.iter().enumerate() {
+        let mut real = column(terminal_real, s);
+        let mut nominal = column(terminal_nominal, s);
+        let real_mean = mean(&real);
+        let nominal_mean = mean(&nominal);
+        if !path_labels.is_empty() {
+            by_path.push(real.clone());
+        }
+        real.sort_by(f64::total_cmp);
+        nominal.sort_by(f64::total_cmp);
+        strategies.push(StrategySummary {
+            name: strategy.name.clone(),
+            rule: strategy.describe(),
+            success_rate: sums.successes[s] as f64 / n,
+            terminal_nominal: percentiles_sorted(&nominal),
+            terminal_nominal_mean: nominal_mean,
+            terminal_real: percentiles_sorted(&real),
+            terminal_real_mean: real_mean,
+            cagr: hist.cagr[s].percentiles(),
+            volatility: hist.volatility[s].percentiles(),
+            max_drawdown: hist.max_drawdown[s].percentiles(),
+            rebalances_per_path: sums.rebalances[s] as f64 / n,
+            trades_per_path: sums.legs[s] as f64 / n,
+            turnover_per_year: if years > 0.0 {
+                sums.turnover[s] / n / years
+            } else {
+                0.0
+            },
+            dollars_traded_per_path: sums.dollars_traded[s] / n,
+            fees_per_path: sums.fees[s] / n,
+        });
+        sorted_real.push(real);
+    }
+
+    let mut yearly = Vec::with_capacity(n_strat * (sim.years as usize + 1));
+    for (s, strategy) in sim.strategies.iter().enumerate() {
+        for year in 0..=sim.years {
+            let cell = hist.cell(s, year);
+            yearly.push(YearlyBand {
+                strategy: strategy.name.clone(),
+                year,
+                real: hist.real[cell].percentiles(),
+                nominal: hist.nominal[cell].percentiles(),
+                real_mean: sums.year_real[cell] / n,
+                solvent_fraction: hist.solvent[cell] as f64 / n,
+            });
+        }
+    }
+
+    let baseline = &sim.strategies[sim.baseline.min(n_strat.saturating_sub(1))];
+    let interval = |sum: f64, sum_sq: f64| -> (f64, f64, (f64, f64)) {
+        let m = sum / n;
+        let var = if paths > 1 {
+            ((sum_sq - sum * sum / n) / (n - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let half = Z95 * (var / n).sqrt();
+        (m, half, (m - half, m + half))
+    };
+    let pairs = (0..n_strat)
+        .filter(|&s| s != sim.baseline)
+        .map(|s| {
+            let (d, _, ci) = interval(sums.diff[s], sums.diff_sq[s]);
+            let (sd, _, sci) = interval(sums.success_diff[s], sums.success_diff_sq[s]);
+            PairedDifference {
+                strategy: sim.strategies[s].name.clone(),
+                baseline: baseline.name.clone(),
+                terminal_real_mean_diff: d,
+                terminal_real_ci95: ci,
+                success_rate_diff: sd,
+                success_rate_ci95: sci,
+                share_paths_ahead: sums.ahead[s] as f64 / n,
+            }
+        })
+        .collect();
+
+    RunResults {
+        scenario_name: sim.name.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: sim.seed,
+        paths,
+        years: sim.years,
+        steps_per_year: sim.steps_per_year,
+        market: sim.market.describe(),
+        strategies,
+        yearly,
+        pairs,
+        terminal_real_sorted: sorted_real,
+        path_labels,
+        terminal_real_by_path: by_path,
+    }
+}
