@@ -121,10 +121,11 @@ impl<'a> ChartData<'a> {
             })
             .collect();
         let source = format!(
-            "driftlab {} · {} · {} paths · seed {}",
+            "driftlab {} · {} · {} {} · seed {}",
             r.tool_version,
             r.market,
             thousands(r.paths as u64),
+            if r.paths == 1 { "path" } else { "paths" },
             r.seed
         );
         ChartData { strategies, source }
@@ -375,7 +376,7 @@ where
 
     let (rows, cols) = grid(n);
     let panels = grid_area.split_evenly((rows, cols));
-    let caption_w = (body_w / cols as u32).saturating_sub(100);
+    let caption_w = (body_w.saturating_sub(30) / cols as u32).saturating_sub(24);
     for (i, (panel, s)) in panels.iter().zip(&data.strategies).enumerate() {
         let caption_style = bold(PANEL_TITLE_PX).color(&s.color);
         let caption = fit_text(panel, s.name, &caption_style, caption_w)?;
@@ -397,20 +398,6 @@ where
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .draw()?;
-
-        for (j, other) in data.strategies.iter().enumerate() {
-            if j == i {
-                continue;
-            }
-            let pts: Vec<(i32, f64)> = other
-                .yearly
-                .iter()
-                .map(|b| (b.year as i32, b.real.p50))
-                .collect();
-            for run in finite_runs(&pts) {
-                chart.draw_series(LineSeries::new(run, GHOST.stroke_width(2)))?;
-            }
-        }
 
         let band = |lo: fn(&YearlyBand) -> f64, hi: fn(&YearlyBand) -> f64| {
             let pts: Vec<(i32, f64)> = s
@@ -453,6 +440,20 @@ where
                 s.color.mix(0.32).filled(),
             )))?;
         }
+        for (j, other) in data.strategies.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            let pts: Vec<(i32, f64)> = other
+                .yearly
+                .iter()
+                .map(|b| (b.year as i32, b.real.p50))
+                .collect();
+            for run in finite_runs(&pts) {
+                chart.draw_series(LineSeries::new(run, GHOST.stroke_width(2)))?;
+            }
+        }
+
         let median: Vec<(i32, f64)> = s
             .yearly
             .iter()
@@ -567,7 +568,7 @@ where
     let n = p.values.len();
     let nf = n as f64;
     let x_max = p.x_max.unwrap_or_else(|| {
-        let (_, hi) = value_range(p.values.iter().copied(), &[0.0], 0.0);
+        let (_, hi) = value_range(p.values.iter().copied(), &[0.0], 0.08);
         hi
     });
     let x_min = p
@@ -619,10 +620,14 @@ where
         )
         .draw()?;
 
+    // Bars fill 64% of their row, but at most ~64 px: with two strategies full-height bars
+    // look like blocks.
+    let row_px = chart.plotting_area().dim_in_pixel().1 as f64 / nf.max(1.0);
+    let half_bar = 0.32f64.min(32.0 / row_px.max(1.0));
     let span = x_max - x_min;
     for (i, (&v, s)) in p.values.iter().zip(&data.strategies).enumerate() {
         let yc = centers[i];
-        let half = 0.32;
+        let half = half_bar;
         if !v.is_finite() {
             let style = font(VALUE_LABEL_PX)
                 .color(&MUTED)
@@ -640,11 +645,12 @@ where
         let text = (p.label)(v);
         // Long bars carry their label inside (white), short ones just past the end.
         let inside = v > 0.0 && span > 0.0 && (end - x_min) / span > 0.8;
+        let on_bar = text_on(s.color);
         let (offset, style) = if inside {
             (
                 -8,
                 bold(VALUE_LABEL_PX)
-                    .color(&WHITE)
+                    .color(&on_bar)
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             )
         } else {
@@ -842,7 +848,7 @@ where
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::LowerRight)
         .margin(14)
         .legend_area_size(36)
         .label_font(font(LEGEND_PX))

@@ -30,6 +30,17 @@ pub const HEADER_H: u32 = 84;
 pub const FOOTER_H: u32 = 34;
 
 pub const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
+/// Label colour for text drawn on a `fill` background: ink on light colours, white on dark.
+pub fn text_on(fill: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = fill;
+    let luma = 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64;
+    if luma > 140.0 {
+        INK
+    } else {
+        RGBColor(255, 255, 255)
+    }
+}
+
 /// Near-black for titles and labels (softer than pure black on screen).
 pub const INK: RGBColor = RGBColor(33, 33, 33);
 /// Secondary text: subtitles, the source line.
@@ -91,29 +102,46 @@ pub fn dollars_tick(v: f64) -> String {
     dollars(v, 2)
 }
 
-/// Dollar amount with a magnitude suffix, for value labels: "$850k", "$1.2M".
+/// Dollar amount with a magnitude suffix and three significant digits, for value labels:
+/// "$850k", "$1.15M", "$12.3M".
 pub fn dollars_label(v: f64) -> String {
-    dollars(v, 1)
+    dollars(v, 3)
 }
 
+/// `decimals` is the number of decimals after scaling; 3 means "three significant digits".
 fn dollars(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "n/a".to_string();
     }
     let sign = if v < 0.0 { "-" } else { "" };
     let a = v.abs();
+    let scaled = |x: f64| {
+        if decimals == 3 {
+            // Three significant digits: 1.15, 12.3, 850.
+            let d = if x >= 100.0 {
+                0
+            } else if x >= 10.0 {
+                1
+            } else {
+                2
+            };
+            trimmed(x, d)
+        } else {
+            trimmed(x, decimals)
+        }
+    };
     let body = if a >= 1e15 {
         format!("{a:.1e}")
     } else if a >= 1e12 {
-        format!("{}T", trimmed(a / 1e12, decimals))
+        format!("{}T", scaled(a / 1e12))
     } else if a >= 1e9 {
-        format!("{}B", trimmed(a / 1e9, decimals))
+        format!("{}B", scaled(a / 1e9))
     } else if a >= 1e6 {
-        format!("{}M", trimmed(a / 1e6, decimals))
+        format!("{}M", scaled(a / 1e6))
     } else if a >= 1e3 {
-        format!("{}k", trimmed(a / 1e3, decimals))
+        format!("{}k", scaled(a / 1e3))
     } else {
-        trimmed(a, decimals)
+        scaled(a)
     };
     // "-$0" would be odd for values that round to zero.
     if body == "0" {
@@ -171,8 +199,12 @@ mod tests {
         assert_eq!(dollars_tick(-450_000.0), "-$450k");
         assert_eq!(dollars_tick(500.0), "$500");
         assert_eq!(dollars_tick(f64::NAN), "n/a");
-        assert_eq!(dollars_label(1_234_567.0), "$1.2M");
-        assert_eq!(dollars_label(-0.01), "$0");
+        assert_eq!(dollars_label(1_234_567.0), "$1.23M");
+        assert_eq!(dollars_label(1_150_000.0), "$1.15M");
+        assert_eq!(dollars_label(12_345_678.0), "$12.3M");
+        assert_eq!(dollars_label(850_400.0), "$850k");
+        assert_eq!(dollars_label(1_000_000.0), "$1M");
+        assert_eq!(dollars_label(-0.001), "$0");
     }
 
     #[test]
