@@ -6,13 +6,17 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use driftlab::engine::{Simulation, run, simulate_one_path};
 use driftlab::portfolio::{Holdings, TargetAllocation};
-use driftlab::rebalance::{CashFlowRouting, ThresholdBand, band_breached, contribute, to_target, withdraw};
+use driftlab::rebalance::{
+    CashFlowRouting, ThresholdBand, band_breached, contribute, to_target, withdraw,
+};
 use std::hint::black_box;
 use std::path::Path;
 
 fn bench_hard() -> Simulation {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-hard.toml");
-    driftlab::scenario::load(&path).expect("bench-hard.toml is valid").simulation
+    driftlab::scenario::load(&path)
+        .expect("bench-hard.toml is valid")
+        .simulation
 }
 
 fn full_workload(c: &mut Criterion) {
@@ -44,8 +48,18 @@ fn one_step(c: &mut Criterion) {
     c.bench_function("step_cash_flows_band_check_rebalance", |b| {
         b.iter(|| {
             let mut h = Holdings::from_values(&[260_000.0, 80_000.0, 160_000.0]);
-            contribute(&mut h, black_box(2_000.0), &target, CashFlowRouting::MostOffTarget);
-            withdraw(&mut h, black_box(1_500.0), &target, CashFlowRouting::MostOffTarget);
+            contribute(
+                &mut h,
+                black_box(2_000.0),
+                &target,
+                CashFlowRouting::MostOffTarget,
+            );
+            withdraw(
+                &mut h,
+                black_box(1_500.0),
+                &target,
+                CashFlowRouting::MostOffTarget,
+            );
             if band_breached(&h, &target, band) {
                 black_box(to_target(&mut h, &target));
             }

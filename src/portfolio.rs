@@ -20,8 +20,13 @@ pub enum AllocationError {
     TooMany { count: usize },
     #[error("weight {index} is {value}: weights must be finite numbers between 0 and 1")]
     OutOfRange { index: usize, value: f64 },
-    #[error("weights sum to {sum}: they must sum to 1 (100%)")]
+    #[error("weights sum to {}: they must sum to 1 (100%)", round9(*.sum))]
     BadSum { sum: f64 },
+}
+
+/// Rounds for messages, so 0.6 + 0.3 reads as 0.9, not 0.8999999999999999.
+fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 /// Household target weights, one per asset class, validated to sum to one.

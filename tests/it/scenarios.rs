@@ -140,7 +140,7 @@ fn cases() -> Vec<(String, Option<usize>, Vec<&'static str>)> {
         (
             "version = 1\n[market\nmodel = 1".to_string(),
             Some(2),
-            vec!["invalid table header"],
+            vec!["`market`", "unclosed table"],
         ),
         (String::new(), None, vec!["missing field"]),
     ]
