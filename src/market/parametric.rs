@@ -209,8 +209,10 @@ impl Parametric {
             }
         }
         let description = format!(
-            "parametric lognormal estimated from {} ({len} steps){}",
+            "parametric lognormal estimated from {} {} to {}{}",
             data.dataset.key(),
+            data.label(0),
+            data.label(len - 1),
             match shocks {
                 Shocks::Normal => String::new(),
                 Shocks::StudentT { dof } => format!(", Student-t({dof}) shocks"),
