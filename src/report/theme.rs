@@ -68,8 +68,8 @@ pub fn strategy_color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+static DEJAVU_SANS: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the bundled fonts with plotters, once per process. Every family and style the
 /// charts use must be registered, or drawing fails with `FontUnavailable`.
