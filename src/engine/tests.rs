@@ -240,3 +240,113 @@ fn zero_start_balance_and_zero_volatility_complete() {
             .all(|s| s.terminal_nominal.p50.is_finite())
     );
 }
+
+mod property_tests {
+    use super::*;
+    use proptest::prelude::{
+        Just, ProptestConfig, prop_assert, prop_assert_eq, prop_oneof, proptest,
+    };
+    use proptest::strategy::Strategy as Gen;
+
+    fn rule_strategy() -> impl Gen<Value = Strategy> {
+        let calendar = prop_oneof![
+            Just(Calendar::Monthly),
+            Just(Calendar::Quarterly),
+            Just(Calendar::SemiAnnual),
+            Just(Calendar::Annual)
+        ];
+        let band = prop_oneof![
+            (0.01f64..0.2).prop_map(ThresholdBand::Absolute),
+            (0.05f64..0.5).prop_map(ThresholdBand::Relative),
+            (0.01f64..0.2, 0.05f64..0.5).prop_map(|(absolute, relative)| {
+                ThresholdBand::FiveTwentyFive { absolute, relative }
+            }),
+        ];
+        let to = prop_oneof![Just(RebalanceTo::Target), Just(RebalanceTo::BandEdge)];
+        let rule = prop_oneof![
+            Just(RebalanceRule::Never),
+            calendar.clone().prop_map(RebalanceRule::Calendar),
+            (band, proptest::option::of(calendar), to)
+                .prop_map(|(band, check, to)| RebalanceRule::Threshold { band, check, to }),
+        ];
+        let routing = || {
+            prop_oneof![
+                Just(CashFlowRouting::ProRata),
+                Just(CashFlowRouting::MostOffTarget),
+                Just(CashFlowRouting::TowardTarget)
+            ]
+        };
+        (rule, routing(), routing()).prop_map(|(rule, contributions, withdrawals)| Strategy {
+            name: "p".into(),
+            rule,
+            contributions,
+            withdrawals,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Random markets (including -100% months), strategies and cash flows: money is
+        /// conserved, nothing goes negative, fees are non-negative.
+        #[test]
+        fn prop_money_conserved_and_nothing_negative(
+            returns in proptest::collection::vec((-1.0f64..1.5, -0.3f64..0.3, -0.02f64..0.05), 24..60),
+            strategies in proptest::collection::vec(rule_strategy(), 1..4),
+            weights in (0.0f64..1.0),
+            initial in 0.0f64..2e6,
+            contribution in 0.0f64..50_000.0,
+            rate in 0.0f64..0.2,
+            retire in 0u32..3,
+        ) {
+            let len = returns.len();
+            let data = HistoricalReturns {
+                dataset: Dataset::Shiller,
+                steps_per_year: 12,
+                first_year: 1900,
+                first_month: 1,
+                series: vec![
+                    (SeriesId::UsStocks, returns.iter().map(|r| r.0).collect()),
+                    (SeriesId::Tbonds10y, returns.iter().map(|r| r.1).collect()),
+                ],
+                inflation: returns.iter().map(|r| r.2).collect(),
+            };
+            let market = HistoricalPaths::new(&data, &[SeriesId::UsStocks, SeriesId::Tbonds10y], HistoricalMode::Rolling).unwrap();
+            let target = TargetAllocation::new(&[weights, 1.0 - weights]).unwrap();
+            let years = (len / 12) as u32;
+            let mut sim = Simulation {
+                name: "prop".into(),
+                asset_names: vec!["a".into(), "b".into()],
+                target,
+                initial: Holdings::at_weights(initial, &[0.5, 0.5]),
+                market: MarketModel::Historical(market),
+                steps_per_year: 12,
+                years,
+                cash_flows: CashFlowPlan {
+                    contribution_per_year: contribution,
+                    contribution_growth: 0.02,
+                    retirement_step: retire.min(years) * 12,
+                    withdrawal: WithdrawalAmount::RateOfInitialWealth(rate),
+                    inflation_adjusted: true,
+                    expense_ratios: vec![0.001, 0.002],
+                },
+                strategies,
+                paths: 1,
+                seed: 3,
+                baseline: 0,
+                fee_factors: vec![],
+            };
+            sim.refresh();
+            for path in 0..sim.path_count() {
+                for o in simulate_one_path(&sim, path) {
+                    let lhs = sim.initial.total() + o.contributions + o.market_gains;
+                    let rhs = o.terminal_nominal + o.withdrawals + o.fees;
+                    prop_assert!((lhs - rhs).abs() <= 1e-9 * lhs.abs().max(rhs.abs()).max(1.0), "{lhs} vs {rhs}");
+                    prop_assert!(o.terminal_nominal >= 0.0 && o.fees >= 0.0 && o.withdrawals >= 0.0);
+                    prop_assert!(o.max_drawdown >= 0.0 && o.max_drawdown <= 1.0);
+                    prop_assert_eq!(o.failed, o.failed_at_step.is_some());
+                }
+            }
+        }
+    }
+}

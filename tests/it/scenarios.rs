@@ -193,3 +193,54 @@ fn historical_rolling_windows_from_damodaran() {
     // Damodaran starts in 1928: 1928..=1995 is 68 years, so 39 windows of 30 years.
     assert!(stdout(&o).contains("39 paths x 30 years"), "{}", stdout(&o));
 }
+
+#[test]
+fn shiller_monthly_windows_and_bootstrap() {
+    let dir = temp_dir("shiller");
+    let base = GOOD
+        .replace("mean = 0.07\nvol = 0.17", "series = \"us_stocks\"")
+        .replace("mean = 0.03\nvol = 0.06", "series = \"tbonds_10y\"")
+        .replace("years = 5", "years = 30");
+    let rolling = base.replace(
+        "model = \"parametric\"",
+        "model = \"historical\"\ndataset = \"shiller\"\nperiod = [1926, 2025]",
+    );
+    let o = driftlab(&[
+        "validate",
+        write(&dir, "rolling.toml", &rolling).to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 1926-01..2025-12 is 1200 months: 1200 - 360 + 1 = 841 monthly start dates.
+    assert!(
+        stdout(&o).contains("841 paths x 30 years"),
+        "{}",
+        stdout(&o)
+    );
+    let boot = base.replace(
+        "model = \"parametric\"",
+        "model = \"bootstrap\"\ndataset = \"shiller\"\nblock_length = 60",
+    );
+    let o = driftlab(&[
+        "validate",
+        write(&dir, "boot.toml", &boot).to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("50 paths") && stdout(&o).contains("60-step blocks"),
+        "{}",
+        stdout(&o)
+    );
+    // Shiller has no T-bills: the message lists what it has.
+    let bills = rolling.replace("series = \"tbonds_10y\"", "series = \"tbills\"");
+    let o = driftlab(&[
+        "validate",
+        write(&dir, "bills.toml", &bills).to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("`tbills` is not in the shiller data set; available: us_stocks, tbonds_10y"),
+        "{}",
+        stderr(&o)
+    );
+}
