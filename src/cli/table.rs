@@ -1,25 +1,9 @@
 //! The comparison table printed by `driftlab run`.
 
 use crate::metrics::RunResults;
+use crate::report::dollars_label as dollars;
 use std::fmt::Write;
 use std::path::Path;
-
-/// "$1.23M", "$850k", "$0".
-pub fn dollars(x: f64) -> String {
-    let a = x.abs();
-    let sign = if x < 0.0 { "-" } else { "" };
-    if !x.is_finite() {
-        "n/a".into()
-    } else if a >= 1e9 {
-        format!("{sign}${:.2}B", a / 1e9)
-    } else if a >= 1e6 {
-        format!("{sign}${:.2}M", a / 1e6)
-    } else if a >= 1e3 {
-        format!("{sign}${:.0}k", a / 1e3)
-    } else {
-        format!("{sign}${a:.0}")
-    }
-}
 
 fn pct(x: f64) -> String {
     if x.is_finite() {
@@ -128,18 +112,4 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
     }
     let _ = writeln!(s, "\nreport: {}", out_dir.display());
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dollar_formatting() {
-        assert_eq!(dollars(1_234_567.0), "$1.23M");
-        assert_eq!(dollars(850_000.0), "$850k");
-        assert_eq!(dollars(-12_400.0), "-$12k");
-        assert_eq!(dollars(0.0), "$0");
-        assert_eq!(dollars(f64::NAN), "n/a");
-    }
 }

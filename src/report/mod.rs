@@ -32,6 +32,7 @@ use crate::metrics::RunResults;
 
 pub use charts::ChartKind;
 pub use tables::SCHEMA_VERSION;
+pub use theme::dollars_label;
 
 /// The `summary.json` document as text (what `driftlab run --format json` prints).
 pub fn summary_json(results: &RunResults) -> serde_json::Result<String> {
