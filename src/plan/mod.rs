@@ -14,9 +14,30 @@
 
 pub mod date;
 pub mod error;
+pub mod holdings;
 pub mod money;
 pub mod source;
 
 pub use date::Date;
 pub use error::{InputError, PlanError};
+pub use holdings::{AccountKind, BandTarget, Holdings};
 pub use money::Rounding;
+
+/// What the plan does.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanMode {
+    /// Sell overweight and buy underweight asset classes back to the target.
+    Rebalance,
+    /// Split new money (no selling) as close to the target as possible.
+    #[serde(alias = "contribution")]
+    Contributions,
+    /// The one-time contribution that reaches the target without selling, checked against the
+    /// contribution limit.
+    #[serde(alias = "over_contribution", alias = "overcontribution")]
+    OverContribution,
+    /// Trade only asset classes outside their band, to the target or the band edge.
+    Bands,
+}
