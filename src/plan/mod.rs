@@ -15,8 +15,12 @@
 pub mod date;
 pub mod error;
 pub mod holdings;
+pub mod limits;
+pub mod lots;
 pub mod money;
 pub mod source;
+pub mod tax;
+pub mod trades;
 
 pub use date::Date;
 pub use error::{InputError, PlanError};
