@@ -25,6 +25,9 @@ pub mod tax;
 pub mod trades;
 pub mod wash;
 
+#[cfg(test)]
+mod tests;
+
 pub use date::Date;
 pub use error::{InputError, PlanError};
 pub use holdings::{AccountKind, BandTarget, Holdings};
