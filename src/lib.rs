@@ -13,6 +13,8 @@
 //! * [`metrics`]: streaming aggregation of path outcomes into summary statistics.
 //! * [`scenario`]: the versioned TOML scenario format and its validation.
 //! * [`report`]: tables (CSV, Parquet, JSON) and charts (PNG, SVG) from results.
+//! * [`plan`]: `driftlab plan`, an exact trade list (rust_decimal, to the cent) for today's
+//!   holdings; independent of the simulation.
 //! * [`cli`]: the `driftlab` command line, a thin shell over the above.
 //!
 //! The simulation core (`market`, `portfolio`, `rebalance`, `cashflow`, `engine`, `metrics`)
@@ -24,6 +26,7 @@ pub mod engine;
 pub mod history;
 pub mod market;
 pub mod metrics;
+pub mod plan;
 pub mod portfolio;
 pub mod rebalance;
 pub mod report;

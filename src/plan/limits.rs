@@ -1,0 +1,217 @@
+//! 2026 contribution limits by account kind and age, for checking a contribution or a one-time
+//! over-contribution. Source for every figure: IRS Notice 2025-67 / IR-2025-111 (13 Nov 2025),
+//! except HSA amounts: Rev. Proc. 2025-19 and IRC §223(b)(3).
+
+use super::holdings::{AccountKind, HsaCoverage};
+use super::money::fmt_money;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+/// The year the limits below are for.
+pub const LIMITS_YEAR: i32 = 2026;
+
+/// Accounts that share one limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitGroup {
+    /// 401(k) and Roth 401(k) elective deferrals share the §402(g) limit.
+    ElectiveDeferral,
+    /// Traditional and Roth IRAs share the §219(b)(5) limit.
+    Ira,
+    /// Health savings account, §223(b).
+    Hsa,
+}
+
+impl LimitGroup {
+    pub fn of(kind: AccountKind) -> Option<LimitGroup> {
+        match kind {
+            AccountKind::K401 | AccountKind::Roth401k => Some(LimitGroup::ElectiveDeferral),
+            AccountKind::TraditionalIra | AccountKind::RothIra => Some(LimitGroup::Ira),
+            AccountKind::Hsa => Some(LimitGroup::Hsa),
+            AccountKind::Taxable => None,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            LimitGroup::ElectiveDeferral => "401(k) + Roth 401(k) elective deferrals",
+            LimitGroup::Ira => "traditional + Roth IRA contributions",
+            LimitGroup::Hsa => "HSA contributions",
+        }
+    }
+}
+
+/// A limit for one person and group: the base limit plus the catch-up their age allows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limit {
+    pub group: LimitGroup,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub base: Decimal,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub catch_up: Decimal,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub total: Decimal,
+    /// The law behind the figures.
+    pub source: String,
+}
+
+/// The 2026 limit for `group` for a person whose age on 31 December 2026 is `age` (`None`:
+/// unknown, so no catch-up). Catch-up ages are judged at the end of the year.
+pub fn limit(group: LimitGroup, age: Option<u32>, coverage: HsaCoverage) -> Limit {
+    let age = age.unwrap_or(0);
+    let (base, catch_up, source) = match group {
+        LimitGroup::ElectiveDeferral => {
+            // §402(g) elective deferral limit 24,500; §414(v) catch-up 8,000 from age 50;
+            // SECURE 2.0 §109: 11,250 instead for ages 60-63 (replaces, not added to, the 50+ one).
+            let catch_up = match age {
+                60..=63 => dec!(11250),
+                50.. => dec!(8000),
+                _ => Decimal::ZERO,
+            };
+            (
+                dec!(24500),
+                catch_up,
+                "IRC §402(g) limit 24,500, §414(v) catch-up 8,000 at 50+, SECURE 2.0 §109 catch-up 11,250 at ages 60-63 (IRS Notice 2025-67)",
+            )
+        }
+        LimitGroup::Ira => {
+            // §219(b)(5)(A) 7,500; §219(b)(5)(B) catch-up 1,100 at 50+ (indexed by SECURE 2.0 §108).
+            let catch_up = if age >= 50 { dec!(1100) } else { Decimal::ZERO };
+            (
+                dec!(7500),
+                catch_up,
+                "IRC §219(b)(5) limit 7,500 (traditional and Roth combined), catch-up 1,100 at 50+ (IRS Notice 2025-67)",
+            )
+        }
+        LimitGroup::Hsa => {
+            // §223(b)(2): 4,400 self-only / 8,750 family (Rev. Proc. 2025-19); §223(b)(3): 1,000 at 55+.
+            let base = match coverage {
+                HsaCoverage::SelfOnly => dec!(4400),
+                HsaCoverage::Family => dec!(8750),
+            };
+            let catch_up = if age >= 55 { dec!(1000) } else { Decimal::ZERO };
+            (
+                base,
+                catch_up,
+                "IRC §223(b) limit 4,400 self-only / 8,750 family (Rev. Proc. 2025-19), catch-up 1,000 at 55+ (§223(b)(3))",
+            )
+        }
+    };
+    Limit {
+        group,
+        base,
+        catch_up,
+        total: base + catch_up,
+        source: source.to_string(),
+    }
+}
+
+/// The result of checking one contribution against the limit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LimitCheck {
+    pub limit: Limit,
+    /// Already contributed this year to accounts sharing the limit.
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub already_contributed: Decimal,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub this_contribution: Decimal,
+    /// Room left after this contribution (negative: over the limit by that much).
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub room_after: Decimal,
+    pub exceeds: bool,
+    pub age: Option<u32>,
+    pub summary: String,
+}
+
+pub fn check(
+    group: LimitGroup,
+    age: Option<u32>,
+    coverage: HsaCoverage,
+    already: Decimal,
+    amount: Decimal,
+) -> LimitCheck {
+    let lim = limit(group, age, coverage);
+    let room_after = lim.total - already - amount;
+    let exceeds = room_after < Decimal::ZERO;
+    let age_text = match age {
+        Some(a) => format!("age {a} at the end of {LIMITS_YEAR}"),
+        None => "age unknown, so no catch-up".to_string(),
+    };
+    let summary = if exceeds {
+        format!(
+            "EXCEEDS the {LIMITS_YEAR} limit for {} ({age_text}): {} + already contributed {} = {} > limit {} by {}",
+            group.describe(),
+            fmt_money(amount),
+            fmt_money(already),
+            fmt_money(amount + already),
+            fmt_money(lim.total),
+            fmt_money(-room_after)
+        )
+    } else {
+        format!(
+            "within the {LIMITS_YEAR} limit for {} ({age_text}): {} + already contributed {} <= limit {}; room left {}",
+            group.describe(),
+            fmt_money(amount),
+            fmt_money(already),
+            fmt_money(lim.total),
+            fmt_money(room_after)
+        )
+    };
+    LimitCheck {
+        limit: lim,
+        already_contributed: already,
+        this_contribution: amount,
+        room_after,
+        exceeds,
+        age,
+        summary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_limits_by_age() {
+        let g = LimitGroup::ElectiveDeferral;
+        let c = HsaCoverage::SelfOnly;
+        assert_eq!(limit(g, Some(32), c).total, dec!(24500));
+        assert_eq!(limit(g, Some(50), c).total, dec!(32500));
+        assert_eq!(limit(g, Some(58), c).total, dec!(32500));
+        assert_eq!(limit(g, Some(60), c).total, dec!(35750));
+        assert_eq!(limit(g, Some(63), c).total, dec!(35750));
+        assert_eq!(limit(g, Some(64), c).total, dec!(32500));
+        assert_eq!(limit(g, None, c).total, dec!(24500));
+        assert_eq!(limit(LimitGroup::Ira, Some(49), c).total, dec!(7500));
+        assert_eq!(limit(LimitGroup::Ira, Some(50), c).total, dec!(8600));
+        assert_eq!(
+            limit(LimitGroup::Hsa, Some(55), HsaCoverage::Family).total,
+            dec!(9750)
+        );
+        assert_eq!(limit(LimitGroup::Hsa, Some(40), c).total, dec!(4400));
+    }
+
+    #[test]
+    fn plan_limit_check_flags_excess() {
+        let c = check(
+            LimitGroup::Ira,
+            Some(40),
+            HsaCoverage::SelfOnly,
+            dec!(7000),
+            dec!(1000.00),
+        );
+        assert!(c.exceeds);
+        assert_eq!(c.room_after, dec!(-500));
+        assert!(c.summary.contains("EXCEEDS"));
+        let c = check(
+            LimitGroup::ElectiveDeferral,
+            Some(32),
+            HsaCoverage::SelfOnly,
+            dec!(0),
+            dec!(1666.67),
+        );
+        assert!(!c.exceeds);
+        assert_eq!(c.room_after, dec!(22833.33));
+    }
+}

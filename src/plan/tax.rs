@@ -1,0 +1,317 @@
+//! Tax on the gains a plan realizes: marginal rates (given, or derived from the 2026 federal
+//! brackets), netting of short- and long-term gains, and an estimate of the federal income tax.
+//!
+//! Federal income tax only: no state tax and no Net Investment Income Tax (3.8%, IRC §1411).
+
+use super::holdings::{FilingStatus, TaxInput};
+use super::money::{Rounding, cents};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+/// 2026 ordinary income tax brackets: (lower bound of taxable income, rate).
+/// Source: Rev. Proc. 2025-32, p.10 (rates made permanent by OBBBA, P.L. 119-21, sec. 70101).
+fn brackets(status: FilingStatus) -> [(Decimal, Decimal); 7] {
+    let rates = [
+        dec!(0.10),
+        dec!(0.12),
+        dec!(0.22),
+        dec!(0.24),
+        dec!(0.32),
+        dec!(0.35),
+        dec!(0.37),
+    ];
+    let bounds = match status {
+        FilingStatus::Single => [
+            dec!(0),
+            dec!(12400),
+            dec!(50400),
+            dec!(105700),
+            dec!(201775),
+            dec!(256225),
+            dec!(640600),
+        ],
+        FilingStatus::Mfj => [
+            dec!(0),
+            dec!(24800),
+            dec!(100800),
+            dec!(211400),
+            dec!(403550),
+            dec!(512450),
+            dec!(768700),
+        ],
+        FilingStatus::Hoh => [
+            dec!(0),
+            dec!(17700),
+            dec!(67450),
+            dec!(105700),
+            dec!(201750),
+            dec!(256200),
+            dec!(640600),
+        ],
+        FilingStatus::Mfs => [
+            dec!(0),
+            dec!(12400),
+            dec!(50400),
+            dec!(105700),
+            dec!(201775),
+            dec!(256225),
+            dec!(384350),
+        ],
+    };
+    let mut out = [(Decimal::ZERO, Decimal::ZERO); 7];
+    for i in 0..7 {
+        out[i] = (bounds[i], rates[i]);
+    }
+    out
+}
+
+/// 2026 long-term capital gain breakpoints in taxable income: (top of the 0% band, top of the
+/// 15% band); above is 20%. Source: Rev. Proc. 2025-32, p.12; IRC §1(h), §1(j)(5).
+fn ltcg_breakpoints(status: FilingStatus) -> (Decimal, Decimal) {
+    match status {
+        FilingStatus::Single => (dec!(49450), dec!(545500)),
+        FilingStatus::Mfj => (dec!(98900), dec!(613700)),
+        FilingStatus::Hoh => (dec!(66200), dec!(579600)),
+        FilingStatus::Mfs => (dec!(49450), dec!(306850)),
+    }
+}
+
+/// Net capital loss deductible against ordinary income per year: IRC §1211(b) ($1,500 MFS).
+pub fn loss_limit(status: Option<FilingStatus>) -> Decimal {
+    match status {
+        Some(FilingStatus::Mfs) => dec!(1500),
+        _ => dec!(3000),
+    }
+}
+
+/// Ordinary income tax on `income` (2026 brackets).
+pub fn ordinary_tax(status: FilingStatus, income: Decimal) -> Decimal {
+    let b = brackets(status);
+    let mut tax = Decimal::ZERO;
+    for (i, &(lo, rate)) in b.iter().enumerate() {
+        if income <= lo {
+            break;
+        }
+        let hi = b.get(i + 1).map(|x| x.0).unwrap_or(Decimal::MAX);
+        tax += (income.min(hi) - lo) * rate;
+    }
+    tax
+}
+
+/// The ordinary rate on the next dollar above `income`.
+pub fn marginal_ordinary(status: FilingStatus, income: Decimal) -> Decimal {
+    brackets(status)
+        .iter()
+        .rev()
+        .find(|(lo, _)| income >= *lo)
+        .map(|x| x.1)
+        .unwrap_or(dec!(0.10))
+}
+
+/// The long-term gain rate on the next dollar of gain stacked on `income`.
+pub fn marginal_long_term(status: FilingStatus, income: Decimal) -> Decimal {
+    let (zero_top, fifteen_top) = ltcg_breakpoints(status);
+    if income < zero_top {
+        Decimal::ZERO
+    } else if income < fifteen_top {
+        dec!(0.15)
+    } else {
+        dec!(0.20)
+    }
+}
+
+fn overlap(a0: Decimal, a1: Decimal, b0: Decimal, b1: Decimal) -> Decimal {
+    (a1.min(b1) - a0.max(b0)).max(Decimal::ZERO)
+}
+
+/// Tax on a long-term gain `gain` stacked on top of ordinary taxable income `income`
+/// (Qualified Dividends and Capital Gain Tax Worksheet: the gain fills the 0% band left above
+/// ordinary income first, then 15%, then 20%).
+pub fn long_term_tax(status: FilingStatus, income: Decimal, gain: Decimal) -> Decimal {
+    let (zero_top, fifteen_top) = ltcg_breakpoints(status);
+    let (lo, hi) = (income, income + gain);
+    overlap(lo, hi, zero_top, fifteen_top) * dec!(0.15)
+        + overlap(lo, hi, fifteen_top, Decimal::MAX) * dec!(0.20)
+}
+
+/// The marginal rates used to order lots and estimate tax.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Rates {
+    /// Rate on short-term gains (ordinary income), as a fraction.
+    #[serde(rename = "ordinary_pct", serialize_with = "super::money::ser_opt_pct")]
+    pub ordinary: Option<Decimal>,
+    /// Rate on long-term gains, as a fraction.
+    #[serde(rename = "long_term_pct", serialize_with = "super::money::ser_opt_pct")]
+    pub long_term: Option<Decimal>,
+    /// Where the rates come from.
+    pub source: String,
+}
+
+impl Rates {
+    pub fn from_input(t: &TaxInput) -> Rates {
+        let derived = match (t.filing_status, t.taxable_income) {
+            (Some(s), Some(i)) => Some((s, i)),
+            _ => None,
+        };
+        let ordinary = t
+            .ordinary_rate
+            .or(derived.map(|(s, i)| marginal_ordinary(s, i)));
+        let long_term = t
+            .long_term_rate
+            .or(derived.map(|(s, i)| marginal_long_term(s, i)));
+        let source = match (
+            t.ordinary_rate.is_some() || t.long_term_rate.is_some(),
+            derived,
+        ) {
+            (true, _) => "rates given in [tax]".to_string(),
+            (false, Some((s, i))) => format!(
+                "2026 federal brackets for {} at taxable income {} (Rev. Proc. 2025-32)",
+                status_name(s),
+                super::money::fmt_money(i)
+            ),
+            (false, None) => "no [tax] rates given".to_string(),
+        };
+        Rates {
+            ordinary,
+            long_term,
+            source,
+        }
+    }
+
+    pub fn known(&self) -> bool {
+        self.ordinary.is_some() && self.long_term.is_some()
+    }
+}
+
+pub fn status_name(s: FilingStatus) -> &'static str {
+    match s {
+        FilingStatus::Single => "single",
+        FilingStatus::Mfj => "married filing jointly",
+        FilingStatus::Mfs => "married filing separately",
+        FilingStatus::Hoh => "head of household",
+    }
+}
+
+/// Realized gains, netted, and the estimated tax on them.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TaxEstimate {
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub short_term_gain: Decimal,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub long_term_gain: Decimal,
+    /// Net capital loss after netting (0 if the net is a gain).
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub net_capital_loss: Decimal,
+    /// Estimated federal income tax on the net gain; `None` when rates are unknown.
+    #[serde(serialize_with = "super::money::ser_opt_money")]
+    pub estimated_tax: Option<Decimal>,
+    pub method: String,
+}
+
+/// Nets short- and long-term gains (IRC §1222; Schedule D) and estimates the tax on them.
+pub fn estimate(st: Decimal, lt: Decimal, t: &TaxInput, rates: &Rates, r: Rounding) -> TaxEstimate {
+    // Netting: a net loss of one kind offsets a net gain of the other.
+    let (net_st, net_lt) = if st < Decimal::ZERO && lt > Decimal::ZERO {
+        (Decimal::ZERO, lt + st)
+    } else if lt < Decimal::ZERO && st > Decimal::ZERO {
+        (st + lt, Decimal::ZERO)
+    } else {
+        (st, lt)
+    };
+    let net = net_st + net_lt;
+    let mut out = TaxEstimate {
+        short_term_gain: st,
+        long_term_gain: lt,
+        ..TaxEstimate::default()
+    };
+    if net <= Decimal::ZERO && (net_st <= Decimal::ZERO && net_lt <= Decimal::ZERO) {
+        out.net_capital_loss = -net;
+        out.estimated_tax = Some(Decimal::ZERO.round_dp(2));
+        out.method = if net.is_zero() {
+            "no net gain, no tax".into()
+        } else {
+            format!(
+                "net capital loss: no tax on this plan; up to {} a year is deductible against ordinary income and the rest carries forward (IRC §1211(b), §1212(b))",
+                super::money::fmt_money(loss_limit(t.filing_status))
+            )
+        };
+        return out;
+    }
+    let (g_st, g_lt) = (net_st.max(Decimal::ZERO), net_lt.max(Decimal::ZERO));
+    let explicit = t.ordinary_rate.is_some() || t.long_term_rate.is_some();
+    match (t.filing_status, t.taxable_income, explicit) {
+        (Some(s), Some(i), false) => {
+            let st_tax = ordinary_tax(s, i + g_st) - ordinary_tax(s, i);
+            let lt_tax = long_term_tax(s, i + g_st, g_lt);
+            out.estimated_tax = Some(cents(st_tax + lt_tax, r));
+            out.method = format!(
+                "net short-term gain taxed as ordinary income and net long-term gain stacked on top, 2026 brackets for {} from taxable income {} (Rev. Proc. 2025-32; IRC §1(h)); federal only, no NIIT or state tax",
+                status_name(s),
+                super::money::fmt_money(i)
+            );
+        }
+        _ => {
+            let need_st = g_st > Decimal::ZERO;
+            let need_lt = g_lt > Decimal::ZERO;
+            match (rates.ordinary, rates.long_term) {
+                (o, l) if (!need_st || o.is_some()) && (!need_lt || l.is_some()) => {
+                    let tax = g_st * o.unwrap_or_default() + g_lt * l.unwrap_or_default();
+                    out.estimated_tax = Some(cents(tax, r));
+                    out.method = "net short-term gain x ordinary rate + net long-term gain x long-term rate (flat marginal rates); federal only, no NIIT or state tax".into();
+                }
+                _ => {
+                    out.method = "not estimated: give [tax] ordinary_rate and long_term_rate, or filing_status and taxable_income".into();
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_tax_brackets_match_reference_cumulative_amounts() {
+        // Cumulative tax at the lower bound of each bracket (reference file, single and MFJ).
+        let s = FilingStatus::Single;
+        assert_eq!(ordinary_tax(s, dec!(12400)), dec!(1240));
+        assert_eq!(ordinary_tax(s, dec!(50400)), dec!(5800));
+        assert_eq!(ordinary_tax(s, dec!(105700)), dec!(17966));
+        assert_eq!(ordinary_tax(s, dec!(640600)), dec!(192979.25));
+        assert_eq!(
+            ordinary_tax(FilingStatus::Mfj, dec!(768700)),
+            dec!(206583.50)
+        );
+        assert_eq!(marginal_ordinary(s, dec!(100000)), dec!(0.22));
+        assert_eq!(marginal_long_term(s, dec!(100000)), dec!(0.15));
+        assert_eq!(marginal_long_term(FilingStatus::Mfj, dec!(90000)), dec!(0));
+    }
+
+    #[test]
+    fn plan_tax_long_term_gain_stacks_on_income() {
+        let s = FilingStatus::Single;
+        // 49,450 - 45,000 = 4,450 at 0%, the other 5,550 at 15%.
+        assert_eq!(long_term_tax(s, dec!(45000), dec!(10000)), dec!(832.50));
+        assert_eq!(long_term_tax(s, dec!(100000), dec!(10000)), dec!(1500));
+    }
+
+    #[test]
+    fn plan_tax_netting_and_flat_rates() {
+        let t = TaxInput {
+            ordinary_rate: Some(dec!(0.24)),
+            long_term_rate: Some(dec!(0.15)),
+            ..TaxInput::default()
+        };
+        let rates = Rates::from_input(&t);
+        let e = estimate(dec!(1000), dec!(2000), &t, &rates, Rounding::HalfEven);
+        assert_eq!(e.estimated_tax, Some(dec!(540.00)));
+        // A long-term loss offsets a short-term gain first.
+        let e = estimate(dec!(1000), dec!(-400), &t, &rates, Rounding::HalfEven);
+        assert_eq!(e.estimated_tax, Some(dec!(144.00)));
+        let e = estimate(dec!(500), dec!(-1500), &t, &rates, Rounding::HalfEven);
+        assert_eq!(e.estimated_tax, Some(dec!(0.00)));
+        assert_eq!(e.net_capital_loss, dec!(1000));
+    }
+}
