@@ -44,6 +44,8 @@ pub enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Exact trade list (to the cent) that brings today's holdings back to target.
+    Plan(crate::plan::PlanArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +123,10 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(&args, out),
         Command::Validate { scenario } => validate(&scenario, out),
+        Command::Plan(args) => crate::plan::run_command(&args, out).map_err(|e| Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }),
     }
 }
 

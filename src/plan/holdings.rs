@@ -4,7 +4,7 @@
 //! Money is written as strings (`"17000.00"`) so nothing passes through binary floating point;
 //! whole-dollar integers are accepted too, floats are rejected. Percentages (target weights,
 //! tax rates, bands) are numbers of percent, as strings or numbers (`"75"`, `75`, `"75%"`).
-//! See `src/plan/README-section.md` for the documented format with an example.
+//! The format is documented, with an example, in the README section "Trade plan".
 
 use super::PlanMode;
 use super::date::Date;

@@ -1,6 +1,7 @@
 //! Integration tests: one binary (each test binary links polars, so they are kept together).
 
 mod cli;
+mod plan;
 mod scenarios;
 
 use std::path::{Path, PathBuf};
