@@ -1,23 +1,13 @@
-//! Cash flows over a simulated lifetime: contributions until retirement, withdrawals after,
-//! and fund fees every step.
+//! Cash flows over a simulated lifetime: contributions until retirement, withdrawals after
+//! (by a [`WithdrawalRule`]), and fund fees every step.
 //!
 //! Conventions (stated once, used everywhere): amounts are per year and spread evenly over
 //! the steps of a year; contributions grow at a nominal rate on each anniversary of the
-//! start; withdrawals are fixed for each retirement year and, when inflation-adjusted, reset
-//! on each retirement anniversary by the CPI change since retirement (the Trinity-study and
-//! Bengen convention). Cash flows happen at the start of a step, before its returns.
+//! start; withdrawals are set once per retirement year, on its anniversary (for a constant
+//! inflation-adjusted rule, by the CPI change since retirement: the Trinity-study and Bengen
+//! convention). Cash flows happen at the start of a step, before its returns.
 
-/// How the first year's withdrawal is set.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum WithdrawalAmount {
-    /// No withdrawals.
-    None,
-    /// A share of wealth at the retirement date, e.g. 0.04 for the 4% rule.
-    RateOfInitialWealth(f64),
-    /// Dollars per year, in start-of-simulation dollars (converted by CPI to the
-    /// retirement date).
-    Real(f64),
-}
+use crate::withdrawal::WithdrawalRule;
 
 /// The household's contribution and withdrawal plan.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,9 +18,8 @@ pub struct CashFlowPlan {
     pub contribution_growth: f64,
     /// Step index at which contributions stop and withdrawals start.
     pub retirement_step: u32,
-    pub withdrawal: WithdrawalAmount,
-    /// Raise withdrawals with inflation (on each retirement anniversary).
-    pub inflation_adjusted: bool,
+    /// The scenario's withdrawal rule (a strategy may override it).
+    pub withdrawal: WithdrawalRule,
     /// Annual expense ratio per asset class (fraction), charged pro rata each step.
     pub expense_ratios: Vec<f64>,
 }
@@ -42,8 +31,7 @@ impl CashFlowPlan {
             contribution_per_year: 0.0,
             contribution_growth: 0.0,
             retirement_step: 0,
-            withdrawal: WithdrawalAmount::None,
-            inflation_adjusted: true,
+            withdrawal: WithdrawalRule::None,
             expense_ratios: vec![0.0; n],
         }
     }
@@ -56,20 +44,6 @@ impl CashFlowPlan {
         let year = step / steps_per_year;
         self.contribution_per_year / steps_per_year as f64
             * (1.0 + self.contribution_growth).powi(year as i32)
-    }
-
-    /// The first retirement year's withdrawal in nominal dollars, given wealth and CPI
-    /// (relative to the start) at the retirement date.
-    pub fn first_withdrawal(&self, wealth_at_retirement: f64, cpi_at_retirement: f64) -> f64 {
-        match self.withdrawal {
-            WithdrawalAmount::None => 0.0,
-            WithdrawalAmount::RateOfInitialWealth(rate) => rate * wealth_at_retirement,
-            WithdrawalAmount::Real(amount) => amount * cpi_at_retirement,
-        }
-    }
-
-    pub fn has_withdrawals(&self) -> bool {
-        !matches!(self.withdrawal, WithdrawalAmount::None)
     }
 }
 
@@ -97,14 +71,5 @@ mod tests {
         assert_eq!(plan.contribution_at(11, 12), 2_000.0);
         assert!((plan.contribution_at(12, 12) - 2_100.0).abs() < 1e-9);
         assert_eq!(plan.contribution_at(24, 12), 0.0);
-    }
-
-    #[test]
-    fn first_withdrawal_by_rule() {
-        let mut plan = CashFlowPlan::none(1);
-        plan.withdrawal = WithdrawalAmount::RateOfInitialWealth(0.04);
-        assert_eq!(plan.first_withdrawal(1_000_000.0, 1.3), 40_000.0);
-        plan.withdrawal = WithdrawalAmount::Real(40_000.0);
-        assert!((plan.first_withdrawal(1_000_000.0, 1.25) - 50_000.0).abs() < 1e-9);
     }
 }

@@ -8,7 +8,13 @@
 //! * [`portfolio`]: target allocations and the holdings of one simulated portfolio.
 //! * [`rebalance`]: rebalancing rules (calendar, threshold bands, hybrid) and where new
 //!   money goes / withdrawals come from.
-//! * [`cashflow`]: contributions, withdrawals and fees over time.
+//! * [`cashflow`]: contributions and fees over time.
+//! * [`withdrawal`]: withdrawal rules (constant real, percent of portfolio, guardrails,
+//!   VPW, floor-and-ceiling, RMD method).
+//! * [`glide`]: target allocations that move over time.
+//! * [`income`]: Social Security and pensions.
+//! * [`strategy`]: a named combination of the rules above, compared on the same paths.
+//! * [`stress`]: sequence-of-returns stress tests (crash, worst years first, reversal).
 //! * [`engine`]: the Monte Carlo / backtest driver (rayon over paths, deterministic).
 //! * [`metrics`]: streaming aggregation of path outcomes into summary statistics.
 //! * [`scenario`]: the versioned TOML scenario format and its validation.
@@ -23,7 +29,9 @@
 pub mod cashflow;
 pub mod cli;
 pub mod engine;
+pub mod glide;
 pub mod history;
+pub mod income;
 pub mod market;
 pub mod metrics;
 pub mod plan;
@@ -31,3 +39,6 @@ pub mod portfolio;
 pub mod rebalance;
 pub mod report;
 pub mod scenario;
+pub mod strategy;
+pub mod stress;
+pub mod withdrawal;

@@ -171,28 +171,6 @@ impl CashFlowRouting {
     }
 }
 
-/// A named strategy: a rebalancing rule plus how cash flows are routed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Strategy {
-    pub name: String,
-    pub rule: RebalanceRule,
-    pub contributions: CashFlowRouting,
-    pub withdrawals: CashFlowRouting,
-}
-
-impl Strategy {
-    pub fn describe(&self) -> String {
-        let mut s = self.rule.describe();
-        if self.contributions != CashFlowRouting::ProRata {
-            s.push_str(&format!("; contributions {}", self.contributions.key()));
-        }
-        if self.withdrawals != CashFlowRouting::ProRata {
-            s.push_str(&format!("; withdrawals {}", self.withdrawals.key()));
-        }
-        s
-    }
-}
-
 /// What one rebalancing event traded.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Trades {

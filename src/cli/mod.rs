@@ -197,7 +197,7 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         .map_err(|e| Failure::output(format!("cannot start {threads} worker threads: {e}")))?;
 
     let sim = &sc.simulation;
-    let paths = sim.path_count();
+    let paths = sim.path_count() * (1 + sim.stresses.len());
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -210,7 +210,7 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         b.set_message(sc.name.clone());
         b
     };
-    let results = pool.install(|| crate::engine::run(sim, &|n| bar.inc(n)));
+    let results = pool.install(|| crate::engine::run_all(sim, &|n| bar.inc(n)));
     bar.finish_and_clear();
 
     crate::report::write_report(&out_dir, &results, &sc.source, args.force).map_err(|e| {

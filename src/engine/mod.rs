@@ -14,13 +14,14 @@ mod path;
 pub use path::{NoSink, PathOutcome, YearEndSink};
 
 use crate::cashflow::{CashFlowPlan, fee_factors};
+use crate::income::IncomeStream;
 use crate::market::MarketModel;
-use crate::metrics::RunResults;
 use crate::metrics::accumulate::{ChunkSums, Histograms};
-use crate::metrics::summarize;
+use crate::metrics::{RunResults, StressSummary, summarize};
 use crate::portfolio::{Holdings, TargetAllocation};
-use crate::rebalance::Strategy;
-use path::{StrategyState, simulate_path};
+use crate::strategy::Strategy;
+use crate::stress::{NamedStress, Stress};
+use path::{PathScratch, simulate_path};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -48,8 +49,18 @@ pub struct Simulation {
     pub seed: u64,
     /// Index of the strategy the others are compared with.
     pub baseline: usize,
-    /// Per-step fee multipliers, derived from the expense ratios.
+    /// Income during retirement (Social Security, pensions).
+    pub income: Vec<IncomeStream>,
+    /// The household's age at the start, when the scenario has a household.
+    pub start_age: Option<u32>,
+    /// Stress tests run beside the base case.
+    pub stresses: Vec<NamedStress>,
+    /// Derived by [`Simulation::refresh`]: per-step fee multipliers.
     pub fee_factors: Vec<f64>,
+    /// Derived: each strategy's target per step (one entry when it never moves).
+    pub targets: Vec<Vec<TargetAllocation>>,
+    /// Derived: each strategy's cash-reserve interest per step.
+    pub reserve_growth: Vec<f64>,
 }
 
 impl Simulation {
@@ -65,9 +76,34 @@ impl Simulation {
             .unwrap_or(self.paths)
     }
 
-    /// Recomputes derived fields after the plan changes.
+    /// Recomputes the derived fields; call after changing the plan or the strategies.
     pub fn refresh(&mut self) {
         self.fee_factors = fee_factors(&self.cash_flows.expense_ratios, self.steps_per_year);
+        let steps = self.steps();
+        self.targets = self
+            .strategies
+            .iter()
+            .map(|s| match &s.glide {
+                Some(g) => g.schedule(steps).unwrap_or_else(|_| vec![self.target]),
+                None => vec![self.target],
+            })
+            .collect();
+        self.reserve_growth = self
+            .strategies
+            .iter()
+            .map(|s| {
+                s.reserve.map_or(0.0, |r| {
+                    (1.0 + r.rate).powf(1.0 / f64::from(self.steps_per_year)) - 1.0
+                })
+            })
+            .collect();
+    }
+
+    /// Strategy `s`'s target at `step`.
+    #[inline]
+    pub fn target_at(&self, s: usize, step: u32) -> &TargetAllocation {
+        let t = &self.targets[s];
+        &t[(step as usize).min(t.len() - 1)]
     }
 }
 
@@ -96,16 +132,53 @@ pub fn simulate_one_path_with<S: YearEndSink>(
     path: usize,
     sink: &mut S,
 ) -> Vec<PathOutcome> {
-    let mut states = vec![StrategyState::new(sim.initial); sim.strategies.len()];
-    let mut out = vec![PathOutcome::default(); sim.strategies.len()];
+    simulate_one_path_stressed(sim, path, sink, None)
+}
+
+/// As [`simulate_one_path_with`], under a stress test.
+pub fn simulate_one_path_stressed<S: YearEndSink>(
+    sim: &Simulation,
+    path: usize,
+    sink: &mut S,
+    stress: Option<&Stress>,
+) -> Vec<PathOutcome> {
+    let mut scratch = PathScratch::new(sim);
     let mut rng = path_rng(sim.seed, path);
-    simulate_path(sim, path, &mut rng, &mut states, sink, &mut out);
-    out
+    simulate_path(sim, path, &mut rng, &mut scratch, sink, stress);
+    scratch.out
+}
+
+/// Runs the base case and then every stress test of the scenario on the same paths.
+/// `progress` counts paths over all runs (`path_count() * (1 + stresses)`).
+pub fn run_all(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
+    let mut results = run(sim, progress);
+    results.stresses = sim
+        .stresses
+        .iter()
+        .map(|named| {
+            let r = run_stressed(sim, Some(&named.stress), progress);
+            StressSummary {
+                name: named.name.clone(),
+                description: named.stress.describe(),
+                strategies: r.strategies,
+            }
+        })
+        .collect();
+    results
 }
 
 /// Runs every path and aggregates the results. `progress` is called with the number of
 /// paths just finished (from worker threads).
 pub fn run(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
+    run_stressed(sim, None, progress)
+}
+
+/// Runs every path under `stress` (or none) and aggregates the results.
+pub fn run_stressed(
+    sim: &Simulation,
+    stress: Option<&Stress>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> RunResults {
     let n_strat = sim.strategies.len();
     let paths = sim.path_count();
     let years = sim.years;
@@ -131,8 +204,7 @@ pub fn run(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            let mut states = vec![StrategyState::new(sim.initial); n_strat];
-            let mut out = vec![PathOutcome::default(); n_strat];
+            let mut scratch = PathScratch::new(sim);
             let first = chunk * CHUNK_PATHS;
             let count = real.len() / n_strat.max(1);
             for k in 0..count {
@@ -142,16 +214,17 @@ pub fn run(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
                     sim,
                     path,
                     &mut rng,
-                    &mut states,
+                    &mut scratch,
                     &mut sums.year_sink(&mut *hist),
-                    &mut out,
+                    stress,
                 );
+                let out = &scratch.out;
                 for (s, o) in out.iter().enumerate() {
                     real[k * n_strat + s] = o.terminal_real;
                     nominal[k * n_strat + s] = o.terminal_nominal;
                     hist.add_path(s, o);
                 }
-                sums.add_path(&out, sim.baseline);
+                sums.add_path(out, sim.baseline);
             }
             progress(count as u64);
         });

@@ -1,19 +1,29 @@
 //! One path: every strategy stepped through the same returns (common random numbers).
 //!
-//! Order within a step (the same for every strategy):
-//! 1. the market draws the step's returns and inflation;
-//! 2. cash flow at the start of the step: a contribution before retirement, a withdrawal
-//!    after (a withdrawal larger than the portfolio fails the path: what is left is paid out
-//!    and the portfolio stays at zero);
-//! 3. returns, then fees (expense ratio / steps per year);
-//! 4. the rebalancing rule looks, if this step ends one of its periods;
-//! 5. at a year end, wealth is recorded for the per-year percentile bands.
+//! The path's returns are drawn first into a buffer (so a stress test can reshape them),
+//! then every strategy steps through the buffer. Order within a step:
+//! 1. cash flow at the start of the step: a contribution before retirement; after it, on
+//!    each retirement anniversary the withdrawal rule sets the year's amount (and a cash
+//!    reserve is refilled), then the step's share is paid, from the reserve first. Income
+//!    (Social Security, pensions) reduces a spending need or adds to spending. A withdrawal
+//!    larger than everything left fails the path: what is left is paid out and the path
+//!    stays at zero;
+//! 2. returns, then fees (expense ratio / steps per year);
+//! 3. the rebalancing rule looks, if this step ends one of its periods, against the
+//!    strategy's target for this step (a glide path moves it);
+//! 4. at a year end, wealth and the year's spending are recorded for the per-year bands.
 
 use super::Simulation;
 use crate::market::StepReturns;
 use crate::portfolio::Holdings;
 use crate::rebalance::{self, apply_rule};
+use crate::strategy::Refill;
+use crate::stress::Stress;
+use crate::withdrawal::{WithdrawalRule, WithdrawalState, YearContext};
 use rand::Rng;
+
+/// Years over which the first-decade return is measured.
+const DECADE_YEARS: u32 = 10;
 
 /// What one strategy did on one path. Money identity, per path:
 /// `initial + contributions + market_gains = terminal_nominal + withdrawals + fees`.
@@ -23,6 +33,7 @@ pub struct PathOutcome {
     pub failed: bool,
     /// Step at which the path failed.
     pub failed_at_step: Option<u32>,
+    /// Portfolio plus cash reserve at the end.
     pub terminal_nominal: f64,
     pub terminal_real: f64,
     /// Time-weighted annualised return while the portfolio was alive.
@@ -38,24 +49,32 @@ pub struct PathOutcome {
     pub turnover: f64,
     pub fees: f64,
     pub contributions: f64,
+    /// Paid out of the portfolio and the reserve.
     pub withdrawals: f64,
-    /// Dollars earned from returns (before fees).
+    /// Dollars earned from returns (before fees), reserve interest included.
     pub market_gains: f64,
+    /// Withdrawals plus income, in start-year dollars, over the whole retirement.
+    pub spending_real: f64,
+    /// Annualised real time-weighted return of the portfolio over the first ten years of
+    /// retirement (fewer if the path is shorter or fails).
+    pub first_decade_real_return: Option<f64>,
 }
 
 /// Per-strategy state while a path runs.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct StrategyState {
     holdings: Holdings,
-    /// Nominal withdrawal for the current retirement year.
-    annual_withdrawal: f64,
-    /// Nominal withdrawal of the first retirement year.
-    withdrawal_base: f64,
+    reserve: f64,
+    withdrawal: WithdrawalState,
     peak: f64,
     twr: f64,
+    twr_at_anniversary: f64,
+    twr_at_retirement: f64,
+    cpi_at_retirement: f64,
     sum_r: f64,
     sum_r2: f64,
     live_steps: u32,
+    year_spending_real: f64,
     out: PathOutcome,
 }
 
@@ -63,21 +82,40 @@ impl StrategyState {
     pub(crate) fn new(initial: Holdings) -> Self {
         Self {
             holdings: initial,
-            annual_withdrawal: 0.0,
-            withdrawal_base: 0.0,
+            reserve: 0.0,
+            withdrawal: WithdrawalState::default(),
             peak: initial.total(),
             twr: 1.0,
+            twr_at_anniversary: 1.0,
+            twr_at_retirement: 1.0,
+            cpi_at_retirement: 1.0,
             sum_r: 0.0,
             sum_r2: 0.0,
             live_steps: 0,
+            year_spending_real: 0.0,
             out: PathOutcome::default(),
+        }
+    }
+
+    fn wealth(&self) -> f64 {
+        self.holdings.total() + self.reserve
+    }
+
+    /// Closes the first-decade measurement (at ten years, at failure or at the end).
+    fn close_decade(&mut self, cpi: f64, years: f64) {
+        if self.out.first_decade_real_return.is_none() && years > 0.0 {
+            let growth = (self.twr / self.twr_at_retirement) / (cpi / self.cpi_at_retirement);
+            self.out.first_decade_real_return = Some(growth.max(0.0).powf(1.0 / years) - 1.0);
         }
     }
 }
 
-/// Receives year-end wealth as the path runs (the aggregation hook; no per-path storage).
+/// Receives year-end figures as the path runs (the aggregation hook; no per-path storage).
 pub trait YearEndSink {
     fn record(&mut self, strategy: usize, year: u32, nominal: f64, real: f64, solvent: bool);
+    /// Spending (withdrawals plus income) during retirement year-end `year`, in start-year
+    /// dollars. Called only for years inside retirement.
+    fn record_spending(&mut self, _strategy: usize, _year: u32, _real: f64) {}
 }
 
 /// Ignores year-end records (for single-path inspection).
@@ -87,52 +125,99 @@ impl YearEndSink for NoSink {
     fn record(&mut self, _: usize, _: u32, _: f64, _: f64, _: bool) {}
 }
 
-/// Runs path `path` for every strategy. `states` is scratch reused across paths (one per
-/// strategy); outcomes are written to `out`.
+/// Working space of one worker, reused across paths.
+pub(crate) struct PathScratch {
+    pub(crate) states: Vec<StrategyState>,
+    pub(crate) out: Vec<PathOutcome>,
+    returns: Vec<StepReturns>,
+    stress: Vec<StepReturns>,
+}
+
+impl PathScratch {
+    pub(crate) fn new(sim: &Simulation) -> Self {
+        Self {
+            states: vec![StrategyState::new(sim.initial); sim.strategies.len()],
+            out: vec![PathOutcome::default(); sim.strategies.len()],
+            returns: vec![StepReturns::default(); sim.steps() as usize],
+            stress: Vec::with_capacity(sim.steps() as usize),
+        }
+    }
+}
+
+/// Runs path `path` for every strategy, optionally under a stress; outcomes land in
+/// `scratch.out`.
 pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     sim: &Simulation,
     path: usize,
     rng: &mut R,
-    states: &mut [StrategyState],
+    scratch: &mut PathScratch,
     sink: &mut S,
-    out: &mut [PathOutcome],
+    stress: Option<&Stress>,
 ) {
     let spy = sim.steps_per_year;
     let steps = sim.steps();
-    let target = &sim.target;
     let plan = &sim.cash_flows;
     let fee = &sim.fee_factors;
+    let retirement = plan.retirement_step.min(steps);
+    let retirement_years = (steps - retirement) / spy;
 
-    for (s, state) in states.iter_mut().enumerate() {
+    // 1. The path's returns, drawn once for every strategy.
+    let mut cursor = sim.market.start_path(path, rng);
+    for step in scratch.returns.iter_mut() {
+        sim.market.next_step(&mut cursor, rng, step);
+    }
+    if let Some(stress) = stress {
+        stress.apply(
+            &mut scratch.returns,
+            &mut scratch.stress,
+            spy,
+            retirement,
+            &sim.target,
+        );
+    }
+
+    for (s, state) in scratch.states.iter_mut().enumerate() {
         *state = StrategyState::new(sim.initial);
         sink.record(s, 0, sim.initial.total(), sim.initial.total(), true);
     }
-    let mut cursor = sim.market.start_path(path, rng);
-    let mut ret = StepReturns::default();
-    let mut cpi = 1.0; // price level relative to the start
-    let mut cpi_at_retirement = 1.0;
-    let withdrawals = plan.has_withdrawals();
+    let mut cpi = 1.0; // price level relative to the start, at the start of the step
 
     for step in 0..steps {
-        sim.market.next_step(&mut cursor, rng, &mut ret);
+        let ret = scratch.returns[step as usize];
         let contribution = plan.contribution_at(step, spy);
-        let retired = withdrawals && step >= plan.retirement_step;
-        if retired && step == plan.retirement_step {
-            cpi_at_retirement = cpi;
-        }
-        let anniversary = retired && (step - plan.retirement_step) % spy == 0;
+        let retired = step >= retirement;
+        let anniversary = retired && (step - retirement) % spy == 0;
+        let retirement_year = if retired {
+            (step - retirement) / spy
+        } else {
+            0
+        };
         let cpi_end = cpi * ret.inflation_gross;
         let year_end = (step + 1) % spy == 0;
+        let income: f64 = if retired {
+            sim.income.iter().map(|i| i.at(step, spy, cpi)).sum()
+        } else {
+            0.0
+        };
 
-        for (s, st) in states.iter_mut().enumerate() {
+        for (s, st) in scratch.states.iter_mut().enumerate() {
             let strategy = &sim.strategies[s];
+            let target = sim.target_at(s, step);
+            let rule = strategy
+                .withdrawal_rule
+                .as_ref()
+                .unwrap_or(&plan.withdrawal);
             if st.out.failed {
                 if year_end {
                     sink.record(s, (step + 1) / spy, 0.0, 0.0, false);
+                    if retired {
+                        sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
+                        st.year_spending_real = 0.0;
+                    }
                 }
                 continue;
             }
-            // 2. Cash flow.
+            // 1. Cash flow.
             if contribution > 0.0 {
                 rebalance::contribute(
                     &mut st.holdings,
@@ -142,34 +227,82 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 );
                 st.out.contributions += contribution;
             }
-            if retired {
+            if anniversary {
+                if retirement_year == 0 {
+                    st.twr_at_retirement = st.twr;
+                    st.cpi_at_retirement = cpi;
+                }
+                if retirement_year == DECADE_YEARS {
+                    st.close_decade(cpi, f64::from(DECADE_YEARS));
+                }
+            }
+            if retired && !matches!(rule, WithdrawalRule::None) {
                 if anniversary {
-                    if step == plan.retirement_step {
-                        st.withdrawal_base = plan.first_withdrawal(st.holdings.total(), cpi);
-                        st.annual_withdrawal = st.withdrawal_base;
-                    } else if plan.inflation_adjusted {
-                        st.annual_withdrawal = st.withdrawal_base * cpi / cpi_at_retirement;
+                    let ctx = YearContext {
+                        year: retirement_year,
+                        years_left: retirement_years.saturating_sub(retirement_year).max(1),
+                        wealth: st.wealth(),
+                        cpi,
+                        last_year_return: (retirement_year > 0)
+                            .then(|| st.twr / st.twr_at_anniversary - 1.0),
+                        age: sim.start_age.map(|a| a + step / spy),
+                    };
+                    st.twr_at_anniversary = st.twr;
+                    let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                    if let Some(reserve) = strategy.reserve {
+                        let allowed = match reserve.refill {
+                            Refill::Always => true,
+                            Refill::AfterGains => ctx.last_year_return.is_none_or(|r| r > 0.0),
+                        };
+                        let want = reserve.years * annual - st.reserve;
+                        if allowed && want > 0.0 {
+                            let move_in = want.min(st.holdings.total());
+                            rebalance::withdraw(
+                                &mut st.holdings,
+                                move_in,
+                                target,
+                                strategy.withdrawals,
+                            );
+                            st.reserve += move_in;
+                        }
                     }
                 }
-                let due = st.annual_withdrawal / spy as f64;
+                let mut due = st.withdrawal.annual / f64::from(spy);
+                if rule.income_offsets() {
+                    due = (due - income).max(0.0);
+                }
                 if due > 0.0 {
-                    let total = st.holdings.total();
-                    if total < due {
-                        st.out.withdrawals += total;
+                    let from_reserve = due.min(st.reserve);
+                    st.reserve -= from_reserve;
+                    let rest = due - from_reserve;
+                    let portfolio = st.holdings.total();
+                    if portfolio < rest {
+                        // Ruin: pay out what is left; the path stays at zero.
+                        st.out.withdrawals += from_reserve + portfolio;
+                        let paid_real = (from_reserve + portfolio + income) / cpi;
+                        st.year_spending_real += paid_real;
+                        st.out.spending_real += paid_real;
                         st.holdings.clear();
+                        st.reserve = 0.0;
                         st.out.failed = true;
                         st.out.failed_at_step = Some(step);
                         st.out.max_drawdown = 1.0;
+                        st.close_decade(cpi, (step - retirement) as f64 / f64::from(spy));
                         if year_end {
                             sink.record(s, (step + 1) / spy, 0.0, 0.0, false);
+                            sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
+                            st.year_spending_real = 0.0;
                         }
                         continue;
                     }
-                    st.out.withdrawals +=
-                        rebalance::withdraw(&mut st.holdings, due, target, strategy.withdrawals);
+                    st.out.withdrawals += from_reserve
+                        + rebalance::withdraw(&mut st.holdings, rest, target, strategy.withdrawals);
                 }
+                let spent_real = (due + income) / cpi;
+                st.year_spending_real += spent_real;
+                st.out.spending_real += spent_real;
             }
-            // 3. Returns, then fees.
+            // 2. Returns, then fees.
             let before = st.holdings.total();
             let mut gains = 0.0;
             let mut fees = 0.0;
@@ -179,6 +312,11 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 let after_fee = grown * fee[i];
                 fees += grown - after_fee;
                 *v = after_fee;
+            }
+            if st.reserve > 0.0 {
+                let interest = st.reserve * sim.reserve_growth[s];
+                st.reserve += interest;
+                gains += interest;
             }
             st.out.market_gains += gains;
             st.out.fees += fees;
@@ -190,15 +328,16 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 st.sum_r2 += r * r;
                 st.live_steps += 1;
             }
-            if after > st.peak {
-                st.peak = after;
+            let wealth = after + st.reserve;
+            if wealth > st.peak {
+                st.peak = wealth;
             } else if st.peak > 0.0 {
-                let dd = 1.0 - after / st.peak;
+                let dd = 1.0 - wealth / st.peak;
                 if dd > st.out.max_drawdown {
                     st.out.max_drawdown = dd;
                 }
             }
-            // 4. Rebalancing.
+            // 3. Rebalancing, against this step's target.
             if let Some(period) = strategy.rule.look_period(spy)
                 && (step + 1) % period == 0
                 && let Some(trades) = apply_rule(&strategy.rule, &mut st.holdings, target)
@@ -210,18 +349,26 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                     st.out.turnover += 0.5 * trades.dollars / after;
                 }
             }
-            // 5. Year-end record.
+            // 4. Year-end record.
             if year_end {
-                sink.record(s, (step + 1) / spy, after, after / cpi_end, true);
+                sink.record(s, (step + 1) / spy, wealth, wealth / cpi_end, true);
+                if retired {
+                    sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
+                    st.year_spending_real = 0.0;
+                }
             }
         }
         cpi = cpi_end;
     }
 
-    let years_f = |live: u32| live as f64 / spy as f64;
-    for (st, o) in states.iter().zip(out.iter_mut()) {
+    let years_f = |live: u32| f64::from(live) / f64::from(spy);
+    for (st, o) in scratch.states.iter_mut().zip(scratch.out.iter_mut()) {
+        if !st.out.failed {
+            let years = f64::from(steps - retirement) / f64::from(spy);
+            st.close_decade(cpi, years.min(f64::from(DECADE_YEARS)));
+        }
         let mut outcome = st.out;
-        outcome.terminal_nominal = st.holdings.total();
+        outcome.terminal_nominal = st.wealth();
         outcome.terminal_real = outcome.terminal_nominal / cpi;
         outcome.cagr = if st.live_steps > 0 && st.twr > 0.0 {
             st.twr.powf(1.0 / years_f(st.live_steps)) - 1.0
@@ -229,9 +376,9 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
             0.0
         };
         outcome.volatility = if st.live_steps > 1 {
-            let n = st.live_steps as f64;
+            let n = f64::from(st.live_steps);
             let var = (st.sum_r2 - st.sum_r * st.sum_r / n) / (n - 1.0);
-            (var.max(0.0) * spy as f64).sqrt()
+            (var.max(0.0) * f64::from(spy)).sqrt()
         } else {
             0.0
         };

@@ -1,16 +1,54 @@
 use super::*;
-use crate::cashflow::WithdrawalAmount;
 use crate::history::{Dataset, HistoricalReturns, SeriesId};
 use crate::market::{HistoricalMode, HistoricalPaths, Parametric, Shocks};
 use crate::rebalance::{Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, ThresholdBand};
+use crate::strategy::Strategy;
+use crate::withdrawal::{FirstWithdrawal, WithdrawalRule};
 
 fn strategy(name: &str, rule: RebalanceRule) -> Strategy {
-    Strategy {
-        name: name.into(),
-        rule,
-        contributions: CashFlowRouting::ProRata,
-        withdrawals: CashFlowRouting::ProRata,
+    Strategy::rebalancing(name, rule)
+}
+
+fn constant_rate(rate: f64) -> WithdrawalRule {
+    WithdrawalRule::Constant {
+        first: FirstWithdrawal::Rate(rate),
+        inflation_adjusted: true,
     }
+}
+
+/// Fills the fields a test does not care about.
+fn simulation(
+    market: MarketModel,
+    target: TargetAllocation,
+    initial: f64,
+    steps_per_year: u32,
+    years: u32,
+    cash_flows: CashFlowPlan,
+    strategies: Vec<Strategy>,
+    paths: usize,
+) -> Simulation {
+    let mut sim = Simulation {
+        name: "test".into(),
+        asset_names: (0..target.len()).map(|i| format!("asset{i}")).collect(),
+        target,
+        initial: Holdings::at_weights(initial, target.weights()),
+        market,
+        steps_per_year,
+        years,
+        cash_flows,
+        strategies,
+        paths,
+        seed: 42,
+        baseline: 0,
+        income: Vec::new(),
+        start_age: None,
+        stresses: Vec::new(),
+        fee_factors: vec![],
+        targets: vec![],
+        reserve_growth: vec![],
+    };
+    sim.refresh();
+    sim
 }
 
 fn all_strategies() -> Vec<Strategy> {
@@ -35,10 +73,9 @@ fn all_strategies() -> Vec<Strategy> {
             },
         ),
         Strategy {
-            name: "flows".into(),
-            rule: RebalanceRule::Never,
             contributions: CashFlowRouting::TowardTarget,
             withdrawals: CashFlowRouting::MostOffTarget,
+            ..Strategy::rebalancing("flows", RebalanceRule::Never)
         },
     ]
 }
@@ -60,27 +97,19 @@ pub(crate) fn sample_simulation(paths: usize) -> Simulation {
         contribution_per_year: 24_000.0,
         contribution_growth: 0.03,
         retirement_step: 120,
-        withdrawal: WithdrawalAmount::RateOfInitialWealth(0.045),
-        inflation_adjusted: true,
+        withdrawal: constant_rate(0.045),
         expense_ratios: vec![0.0005, 0.001],
     };
-    let mut sim = Simulation {
-        name: "test".into(),
-        asset_names: vec!["stocks".into(), "bonds".into()],
+    simulation(
+        MarketModel::Parametric(market),
         target,
-        initial: Holdings::at_weights(500_000.0, target.weights()),
-        market: MarketModel::Parametric(market),
-        steps_per_year: 12,
-        years: 40,
+        500_000.0,
+        12,
+        40,
         cash_flows,
-        strategies: all_strategies(),
+        all_strategies(),
         paths,
-        seed: 42,
-        baseline: 0,
-        fee_factors: vec![],
-    };
-    sim.refresh();
-    sim
+    )
 }
 
 #[test]
@@ -103,7 +132,7 @@ fn money_is_conserved_on_every_path_and_strategy() {
 #[test]
 fn annual_calendar_rebalances_exactly_once_a_year() {
     let mut sim = sample_simulation(1);
-    sim.cash_flows.withdrawal = WithdrawalAmount::None;
+    sim.cash_flows.withdrawal = WithdrawalRule::None;
     for path in 0..20 {
         let out = simulate_one_path(&sim, path);
         assert_eq!(out[0].rebalances, 40, "annual");
@@ -169,23 +198,16 @@ fn toy_rolling(len: usize, years: u32, rule: RebalanceRule) -> Simulation {
     )
     .unwrap();
     let target = TargetAllocation::new(&[0.6, 0.4]).unwrap();
-    let mut sim = Simulation {
-        name: "toy".into(),
-        asset_names: vec!["stocks".into(), "bonds".into()],
+    simulation(
+        MarketModel::Historical(market),
         target,
-        initial: Holdings::at_weights(100.0, target.weights()),
-        market: MarketModel::Historical(market),
-        steps_per_year: 1,
+        100.0,
+        1,
         years,
-        cash_flows: CashFlowPlan::none(2),
-        strategies: vec![strategy("s", rule)],
-        paths: 1,
-        seed: 1,
-        baseline: 0,
-        fee_factors: vec![],
-    };
-    sim.refresh();
-    sim
+        CashFlowPlan::none(2),
+        vec![strategy("s", rule)],
+        1,
+    )
 }
 
 #[test]
@@ -213,7 +235,10 @@ fn hand_computed_two_year_path() {
 #[test]
 fn a_withdrawal_larger_than_the_portfolio_fails_the_path() {
     let mut sim = toy_rolling(10, 10, RebalanceRule::Never);
-    sim.cash_flows.withdrawal = WithdrawalAmount::Real(30.0);
+    sim.cash_flows.withdrawal = WithdrawalRule::Constant {
+        first: FirstWithdrawal::Real(30.0),
+        inflation_adjusted: true,
+    };
     let o = simulate_one_path(&sim, 0)[0];
     assert!(o.failed);
     assert_eq!(o.terminal_nominal, 0.0);
@@ -277,10 +302,9 @@ mod property_tests {
             ]
         };
         (rule, routing(), routing()).prop_map(|(rule, contributions, withdrawals)| Strategy {
-            name: "p".into(),
-            rule,
             contributions,
             withdrawals,
+            ..Strategy::rebalancing("p", rule)
         })
     }
 
@@ -314,29 +338,15 @@ mod property_tests {
             let market = HistoricalPaths::new(&data, &[SeriesId::UsStocks, SeriesId::Tbonds10y], HistoricalMode::Rolling).unwrap();
             let target = TargetAllocation::new(&[weights, 1.0 - weights]).unwrap();
             let years = (len / 12) as u32;
-            let mut sim = Simulation {
-                name: "prop".into(),
-                asset_names: vec!["a".into(), "b".into()],
-                target,
-                initial: Holdings::at_weights(initial, &[0.5, 0.5]),
-                market: MarketModel::Historical(market),
-                steps_per_year: 12,
-                years,
-                cash_flows: CashFlowPlan {
-                    contribution_per_year: contribution,
-                    contribution_growth: 0.02,
-                    retirement_step: retire.min(years) * 12,
-                    withdrawal: WithdrawalAmount::RateOfInitialWealth(rate),
-                    inflation_adjusted: true,
-                    expense_ratios: vec![0.001, 0.002],
-                },
-                strategies,
-                paths: 1,
-                seed: 3,
-                baseline: 0,
-                fee_factors: vec![],
+            let cash_flows = CashFlowPlan {
+                contribution_per_year: contribution,
+                contribution_growth: 0.02,
+                retirement_step: retire.min(years) * 12,
+                withdrawal: constant_rate(rate),
+                expense_ratios: vec![0.001, 0.002],
             };
-            sim.refresh();
+            let mut sim = simulation(MarketModel::Historical(market), target, initial, 12, years, cash_flows, strategies, 1);
+            sim.initial = Holdings::at_weights(initial, &[0.5, 0.5]);
             for path in 0..sim.path_count() {
                 for o in simulate_one_path(&sim, path) {
                     let lhs = sim.initial.total() + o.contributions + o.market_gains;

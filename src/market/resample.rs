@@ -38,6 +38,8 @@ pub struct HistoricalPaths {
     assets: usize,
     mode: HistoricalMode,
     description: String,
+    /// Rolling windows restricted to chosen start rows, with their labels (cohorts).
+    chosen: Option<Vec<(usize, String)>>,
 }
 
 impl HistoricalPaths {
@@ -104,7 +106,57 @@ impl HistoricalPaths {
             assets: series.len(),
             mode,
             description,
+            chosen: None,
         })
+    }
+
+    /// Rolling windows for chosen retirement cohorts only: for each calendar year, the path
+    /// starts `lead_steps` before the first step of that year, so retirement begins then.
+    /// Errors name the first cohort that does not fit in the data.
+    pub fn with_cohorts(
+        mut self,
+        years: &[i32],
+        lead_steps: usize,
+        steps: usize,
+    ) -> Result<Self, String> {
+        let mut chosen = Vec::new();
+        for &y in years {
+            let row = self
+                .labels
+                .iter()
+                .position(|l| l == &y.to_string() || l == &format!("{y}-01"))
+                .ok_or_else(|| {
+                    format!(
+                        "cohort {y} is outside the data ({} to {})",
+                        self.labels[0],
+                        self.labels[self.len() - 1]
+                    )
+                })?;
+            let start = row.checked_sub(lead_steps).ok_or_else(|| {
+                format!(
+                    "cohort {y}: the years before retirement start before the data ({})",
+                    self.labels[0]
+                )
+            })?;
+            if start + steps > self.len() {
+                return Err(format!(
+                    "cohort {y}: the horizon runs past the end of the data ({})",
+                    self.labels[self.len() - 1]
+                ));
+            }
+            chosen.push((start, format!("retire {y}")));
+        }
+        self.description = format!(
+            "{}, cohorts retiring {}",
+            self.description,
+            years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.chosen = Some(chosen);
+        Ok(self)
     }
 
     pub fn assets(&self) -> usize {
@@ -129,13 +181,17 @@ impl HistoricalPaths {
 
     /// Rolling windows: how many full windows of `steps` fit.
     pub fn fixed_path_count(&self, steps: usize) -> Option<usize> {
-        match self.mode {
-            HistoricalMode::Rolling => Some((self.len() + 1).saturating_sub(steps)),
-            HistoricalMode::Bootstrap { .. } => None,
+        match (&self.chosen, self.mode) {
+            (Some(c), _) => Some(c.len()),
+            (None, HistoricalMode::Rolling) => Some((self.len() + 1).saturating_sub(steps)),
+            (None, HistoricalMode::Bootstrap { .. }) => None,
         }
     }
 
     pub fn path_label(&self, path: usize) -> Option<String> {
+        if let Some(c) = &self.chosen {
+            return c.get(path).map(|(_, l)| l.clone());
+        }
         match self.mode {
             HistoricalMode::Rolling => self.labels.get(path).cloned(),
             HistoricalMode::Bootstrap { .. } => None,
@@ -145,7 +201,11 @@ impl HistoricalPaths {
     pub(super) fn start_path<R: Rng + ?Sized>(&self, path: usize, _rng: &mut R) -> PathCursor {
         match self.mode {
             HistoricalMode::Rolling => PathCursor {
-                row: path,
+                row: self
+                    .chosen
+                    .as_ref()
+                    .and_then(|c| c.get(path))
+                    .map_or(path, |(start, _)| *start),
                 left_in_block: usize::MAX,
             },
             HistoricalMode::Bootstrap { .. } => PathCursor::default(),

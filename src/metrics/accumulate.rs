@@ -15,6 +15,11 @@ pub struct Histograms {
     pub(crate) cagr: Vec<LinearHistogram>,
     pub(crate) volatility: Vec<LinearHistogram>,
     pub(crate) max_drawdown: Vec<LinearHistogram>,
+    /// Real spending per strategy and year, index as `real`.
+    pub(crate) spending: Vec<WealthHistogram>,
+    /// Lifetime real spending per strategy.
+    pub(crate) spending_total: Vec<WealthHistogram>,
+    pub(crate) first_decade: Vec<LinearHistogram>,
 }
 
 impl Histograms {
@@ -28,6 +33,9 @@ impl Histograms {
             cagr: vec![LinearHistogram::new(-1.0, 1.0, 4000); n_strat],
             volatility: vec![LinearHistogram::new(0.0, 2.0, 4000); n_strat],
             max_drawdown: vec![LinearHistogram::new(0.0, 1.0, 2000); n_strat],
+            spending: vec![WealthHistogram::new(); cells],
+            spending_total: vec![WealthHistogram::new(); n_strat],
+            first_decade: vec![LinearHistogram::new(-0.5, 0.5, 4000); n_strat],
         }
     }
 
@@ -39,6 +47,10 @@ impl Histograms {
         self.cagr[strategy].add(o.cagr);
         self.volatility[strategy].add(o.volatility);
         self.max_drawdown[strategy].add(o.max_drawdown);
+        self.spending_total[strategy].add(o.spending_real);
+        if let Some(r) = o.first_decade_real_return {
+            self.first_decade[strategy].add(r);
+        }
     }
 
     pub fn merge(&mut self, other: &Histograms) {
@@ -58,6 +70,15 @@ impl Histograms {
             a.merge(b);
         }
         for (a, b) in self.max_drawdown.iter_mut().zip(&other.max_drawdown) {
+            a.merge(b);
+        }
+        for (a, b) in self.spending.iter_mut().zip(&other.spending) {
+            a.merge(b);
+        }
+        for (a, b) in self.spending_total.iter_mut().zip(&other.spending_total) {
+            a.merge(b);
+        }
+        for (a, b) in self.first_decade.iter_mut().zip(&other.first_decade) {
             a.merge(b);
         }
     }
@@ -84,6 +105,12 @@ pub struct ChunkSums {
     pub(crate) ahead: Vec<u64>,
     /// Sum of real wealth per strategy and year, index `strategy * (years + 1) + year`.
     pub(crate) year_real: Vec<f64>,
+    pub(crate) year_spending: Vec<f64>,
+    pub(crate) spending: Vec<f64>,
+    /// Regression of terminal real wealth (y) on the first-decade real return (x):
+    /// count, sums of x, y, x^2, y^2 and xy.
+    pub(crate) decade_n: Vec<u64>,
+    pub(crate) decade_sums: Vec<[f64; 5]>,
     years: u32,
 }
 
@@ -107,6 +134,10 @@ impl ChunkSums {
             success_diff_sq: z,
             ahead: zu,
             year_real: vec![0.0; n_strat * (years as usize + 1)],
+            year_spending: vec![0.0; n_strat * (years as usize + 1)],
+            spending: vec![0.0; n_strat],
+            decade_n: vec![0; n_strat],
+            decade_sums: vec![[0.0; 5]; n_strat],
             years,
         }
     }
@@ -131,6 +162,17 @@ impl ChunkSums {
             self.success_diff[s] += sd;
             self.success_diff_sq[s] += sd * sd;
             self.ahead[s] += u64::from(d > 0.0);
+            self.spending[s] += o.spending_real;
+            if let Some(x) = o.first_decade_real_return {
+                let y = o.terminal_real;
+                self.decade_n[s] += 1;
+                let sums = &mut self.decade_sums[s];
+                sums[0] += x;
+                sums[1] += y;
+                sums[2] += x * x;
+                sums[3] += y * y;
+                sums[4] += x * y;
+            }
         }
     }
 
@@ -153,6 +195,14 @@ impl ChunkSums {
         add_f(&mut self.success_diff_sq, &o.success_diff_sq);
         add_u(&mut self.ahead, &o.ahead);
         add_f(&mut self.year_real, &o.year_real);
+        add_f(&mut self.year_spending, &o.year_spending);
+        add_f(&mut self.spending, &o.spending);
+        add_u(&mut self.decade_n, &o.decade_n);
+        for (a, b) in self.decade_sums.iter_mut().zip(&o.decade_sums) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
     }
 
     /// A sink that records year-end wealth into `hist` and these sums.
@@ -175,5 +225,12 @@ impl YearEndSink for YearRecorder<'_> {
         self.hist.nominal[cell].add(nominal);
         self.hist.solvent[cell] += u64::from(solvent);
         self.sums.year_real[cell] += real;
+    }
+
+    #[inline]
+    fn record_spending(&mut self, strategy: usize, year: u32, real: f64) {
+        let cell = strategy * (self.sums.years as usize + 1) + year as usize;
+        self.hist.spending[cell].add(real);
+        self.sums.year_spending[cell] += real;
     }
 }

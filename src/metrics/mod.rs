@@ -82,8 +82,9 @@ pub struct PairedDifference {
     pub share_paths_ahead: f64,
 }
 
-/// Everything a run produced, ready for reports.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Everything a run produced, ready for reports. `Default` exists so hand-built results
+/// (tests, re-rendering) can name only what they need.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunResults {
     pub scenario_name: String,
     pub tool_version: String,
@@ -108,6 +109,54 @@ pub struct RunResults {
     /// For historical rolling windows: terminal real wealth per strategy, in path order.
     #[serde(skip)]
     pub terminal_real_by_path: Vec<Vec<f64>>,
+    /// The household's age at the start, when the scenario has one (for age axes).
+    #[serde(default)]
+    pub start_age: Option<u32>,
+    /// Years from the start to retirement (0 when withdrawals start at once).
+    #[serde(default)]
+    pub retirement_year: u32,
+    /// Spending and sequence-risk figures per strategy, in scenario order.
+    #[serde(default)]
+    pub retirement: Vec<RetirementSummary>,
+    /// Real spending (withdrawals plus income) per strategy and retirement year.
+    #[serde(default)]
+    pub yearly_spending: Vec<SpendingBand>,
+    /// The scenario's stress tests, each run on the same paths as the base case.
+    #[serde(default)]
+    pub stresses: Vec<StressSummary>,
+}
+
+/// Spending actually delivered, and how much the first decade of returns decided.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RetirementSummary {
+    pub strategy: String,
+    /// Lifetime spending (withdrawals plus income) in start-year dollars, across paths.
+    pub spending_real_total: Percentiles,
+    /// Mean over paths of lifetime real spending divided by retirement years.
+    pub spending_real_per_year_mean: f64,
+    /// Annualised real portfolio return over the first ten years of retirement, across paths.
+    pub first_decade_real_return: Percentiles,
+    /// Share of the variance of terminal real wealth across paths explained by that return
+    /// (R squared of a linear fit); `None` when it cannot be computed.
+    pub first_decade_r2: Option<f64>,
+}
+
+/// Percentiles of real spending across paths in one retirement year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpendingBand {
+    pub strategy: String,
+    /// Years since the start (the year ending then).
+    pub year: u32,
+    pub real: Percentiles,
+    pub real_mean: f64,
+}
+
+/// One stress test's outcome per strategy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StressSummary {
+    pub name: String,
+    pub description: String,
+    pub strategies: Vec<StrategySummary>,
 }
 
 pub mod accumulate;

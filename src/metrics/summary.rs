@@ -2,7 +2,9 @@
 
 use super::accumulate::{ChunkSums, Histograms};
 use super::quantile::percentiles_sorted;
-use super::{PairedDifference, RunResults, StrategySummary, YearlyBand};
+use super::{
+    PairedDifference, RetirementSummary, RunResults, SpendingBand, StrategySummary, YearlyBand,
+};
 use crate::engine::Simulation;
 
 /// z for a two-sided 95% normal interval.
@@ -110,6 +112,42 @@ pub(crate) fn summarize(
         })
         .collect();
 
+    let years_retired = f64::from(
+        sim.steps()
+            .saturating_sub(sim.cash_flows.retirement_step.min(sim.steps())),
+    ) / f64::from(sim.steps_per_year);
+    let retirement = sim
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(s, strategy)| RetirementSummary {
+            strategy: strategy.name.clone(),
+            spending_real_total: hist.spending_total[s].percentiles(),
+            spending_real_per_year_mean: if years_retired > 0.0 {
+                sums.spending[s] / n / years_retired
+            } else {
+                0.0
+            },
+            first_decade_real_return: hist.first_decade[s].percentiles(),
+            first_decade_r2: r_squared(sums.decade_n[s], &sums.decade_sums[s]),
+        })
+        .collect();
+    let mut yearly_spending = Vec::new();
+    for (s, strategy) in sim.strategies.iter().enumerate() {
+        for year in 1..=sim.years {
+            let cell = hist.cell(s, year);
+            if hist.spending[cell].count() == 0 {
+                continue;
+            }
+            yearly_spending.push(SpendingBand {
+                strategy: strategy.name.clone(),
+                year,
+                real: hist.spending[cell].percentiles(),
+                real_mean: sums.year_spending[cell] / n,
+            });
+        }
+    }
+
     RunResults {
         scenario_name: sim.name.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -124,5 +162,26 @@ pub(crate) fn summarize(
         terminal_real_sorted: sorted_real,
         path_labels,
         terminal_real_by_path: by_path,
+        start_age: sim.start_age,
+        retirement_year: sim.cash_flows.retirement_step / sim.steps_per_year,
+        retirement,
+        yearly_spending,
+        stresses: Vec::new(),
     }
+}
+
+/// R squared of a least-squares line through (x, y) given n and the sums of x, y, x^2, y^2
+/// and xy; `None` with fewer than three points or no variance.
+fn r_squared(n: u64, s: &[f64; 5]) -> Option<f64> {
+    if n < 3 {
+        return None;
+    }
+    let n = n as f64;
+    let sxx = s[2] - s[0] * s[0] / n;
+    let syy = s[3] - s[1] * s[1] / n;
+    let sxy = s[4] - s[0] * s[1] / n;
+    if sxx <= 0.0 || syy <= 0.0 {
+        return None;
+    }
+    Some((sxy * sxy / (sxx * syy)).clamp(0.0, 1.0))
 }

@@ -27,6 +27,123 @@ pub struct ScenarioFile {
     pub cash_flows: CashFlowSpec,
     #[serde(rename = "strategy")]
     pub strategies: Vec<StrategySpec>,
+    /// The people: ages set the horizon, the retirement date and income start dates.
+    pub household: Option<HouseholdSpec>,
+    #[serde(default, rename = "income")]
+    pub incomes: Vec<IncomeSpec>,
+    #[serde(default, rename = "glide_path")]
+    pub glide_paths: Vec<GlidePathSpec>,
+    #[serde(default, rename = "stress")]
+    pub stresses: Vec<StressSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdSpec {
+    /// Age at the start of the simulation.
+    pub age: i64,
+    /// Default: start_year - age.
+    pub birth_year: Option<i64>,
+    /// Calendar year of the start (default 2026).
+    pub start_year: Option<i64>,
+    /// Withdrawals start at this age (instead of cash_flows.retire_after_years).
+    pub retirement_age: Option<i64>,
+    /// The plan must last to this age (instead of simulation.years).
+    pub horizon_age: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomeSpec {
+    pub name: String,
+    /// "social_security", "spousal" or "pension".
+    pub kind: String,
+    /// Social Security: monthly primary insurance amount at full retirement age, in
+    /// start-year dollars. Spousal: the worker's PIA.
+    pub pia: Option<f64>,
+    /// Spousal: the spouse's own PIA (default 0).
+    pub own_pia: Option<f64>,
+    /// Birth year of the person receiving it (default: the household's).
+    pub birth_year: Option<i64>,
+    /// Social Security / spousal: claiming age, 62 to 70 (fractions allowed, e.g. 66.5).
+    pub claim_age: Option<f64>,
+    /// Pension: dollars per year.
+    pub amount: Option<f64>,
+    /// Pension: age at which it starts (household age).
+    pub start_age: Option<i64>,
+    /// Pension: raised with inflation (default false: fixed nominal).
+    pub cola: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlidePathSpec {
+    pub name: String,
+    /// "linear" (default) or "step".
+    pub interpolation: Option<String>,
+    pub points: Vec<GlidePointSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlidePointSpec {
+    /// Household age of this point (needs [household]) ...
+    pub age: Option<f64>,
+    /// ... or years from the start.
+    pub year: Option<f64>,
+    /// One weight per asset, in [[asset]] order, summing to 1.
+    pub weights: Vec<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StressSpec {
+    pub name: String,
+    /// "crash", "worst_years_first" or "reverse".
+    pub kind: String,
+    /// crash: the fall, e.g. 0.3 for -30%.
+    pub drop: Option<f64>,
+    /// crash: names of the assets that fall.
+    pub assets: Option<Vec<String>>,
+    /// worst_years_first: how many years.
+    pub years: Option<i64>,
+}
+
+/// A withdrawal rule and its parameters (in [cash_flows] or a strategy's `withdrawal`).
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalSpec {
+    /// "constant" (default), "percent", "guardrails", "vpw", "floor_ceiling" or "rmd".
+    pub rule: Option<String>,
+    /// First-year rate (constant, guardrails) or yearly rate (percent, floor_ceiling).
+    pub rate: Option<f64>,
+    /// constant: spending need in start-year dollars per year (instead of `rate`).
+    pub amount: Option<f64>,
+    /// constant: raise with inflation (default true).
+    pub inflation_adjusted: Option<bool>,
+    /// vpw: assumed real return (default 0.03).
+    pub real_return: Option<f64>,
+    /// floor_ceiling: bounds as shares of the first year's real withdrawal
+    /// (defaults 0.9 and 1.2).
+    pub floor: Option<f64>,
+    pub ceiling: Option<f64>,
+    /// guardrails: 1.2, 0.8, 0.10, 0.10 and 15 by default (Guyton and Klinger 2006).
+    pub upper: Option<f64>,
+    pub lower: Option<f64>,
+    pub cut: Option<f64>,
+    pub raise: Option<f64>,
+    pub no_cut_final_years: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CashReserveSpec {
+    /// Years of withdrawals to hold in cash.
+    pub years: f64,
+    /// "always" (default) or "after_gains".
+    pub refill: Option<String>,
+    /// Annual interest on the reserve (default 0).
+    pub rate: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,9 +155,8 @@ pub struct SimulationSpec {
     /// Random seed (default 1). Same scenario + same seed = same numbers.
     #[serde(default = "default_seed")]
     pub seed: i64,
-    /// Horizon in years (default 30).
-    #[serde(default = "default_years")]
-    pub years: i64,
+    /// Horizon in years (default 30, or from household.horizon_age).
+    pub years: Option<i64>,
     /// "monthly" (default) or "annual".
     #[serde(default = "default_step")]
     pub step: String,
@@ -54,9 +170,6 @@ fn default_paths() -> i64 {
 fn default_seed() -> i64 {
     1
 }
-fn default_years() -> i64 {
-    30
-}
 fn default_step() -> String {
     "monthly".into()
 }
@@ -66,7 +179,7 @@ impl Default for SimulationSpec {
         Self {
             paths: default_paths(),
             seed: default_seed(),
-            years: default_years(),
+            years: None,
             step: default_step(),
             baseline: None,
         }
@@ -84,6 +197,9 @@ pub struct MarketSpec {
     pub data_file: Option<String>,
     /// Inclusive calendar years of history to use, e.g. [1926, 2025]; default all.
     pub period: Option<Vec<i64>>,
+    /// Historical rolling windows only: replay just these retirement cohorts, e.g.
+    /// [1929, 1966, 2000]: each path's retirement starts in January of that year.
+    pub cohorts: Option<Vec<i64>>,
     /// Bootstrap block length in steps (default 1 = iid bootstrap).
     pub block_length: Option<i64>,
     /// Parametric: "lognormal" (default) or "student_t".
@@ -143,9 +259,9 @@ impl Default for PortfolioSpec {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct CashFlowSpec {
-    /// Years of contributions before withdrawals start (default 0).
-    #[serde(default)]
-    pub retire_after_years: i64,
+    /// Years of contributions before withdrawals start (default 0, or from
+    /// household.retirement_age).
+    pub retire_after_years: Option<i64>,
     /// Contribution per year, nominal dollars (default 0).
     #[serde(default)]
     pub contribution: f64,
@@ -157,12 +273,10 @@ pub struct CashFlowSpec {
     /// Withdrawal per year in start-of-simulation dollars.
     pub withdrawal_amount: Option<f64>,
     /// Raise withdrawals with inflation each retirement year (default true).
-    #[serde(default = "default_true")]
-    pub inflation_adjusted: bool,
-}
-
-fn default_true() -> bool {
-    true
+    pub inflation_adjusted: Option<bool>,
+    /// The withdrawal rule and its parameters; `withdrawal_rate`/`withdrawal_amount` above
+    /// are the `rate`/`amount` of the default "constant" rule.
+    pub withdrawal: Option<WithdrawalSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,4 +298,13 @@ pub struct StrategySpec {
     pub contributions: Option<String>,
     /// Where withdrawals come from: "pro_rata" (default), "most_overweight", "toward_target".
     pub withdrawals: Option<String>,
+    /// This strategy's withdrawal rule (default: the one in [cash_flows]).
+    pub withdrawal: Option<WithdrawalSpec>,
+    /// Name of a [[glide_path]] the target follows.
+    pub glide_path: Option<String>,
+    /// Move from the assets' initial weights to the target in a straight line over this
+    /// many months (a gradual return to target).
+    pub return_to_target_months: Option<i64>,
+    /// Hold some years of withdrawals in cash.
+    pub cash_reserve: Option<CashReserveSpec>,
 }

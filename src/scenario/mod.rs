@@ -4,20 +4,22 @@
 
 mod error;
 mod file;
+mod household;
 
 pub use error::ScenarioError;
 pub use file::{FORMAT_VERSION, ScenarioFile};
 
-use crate::cashflow::{CashFlowPlan, WithdrawalAmount, fee_factors};
+use crate::cashflow::CashFlowPlan;
 use crate::engine::Simulation;
+use crate::glide::GlidePath;
 use crate::history::{self, Dataset, HistoricalReturns, SeriesId};
 use crate::market::{HistoricalMode, HistoricalPaths, MarketModel, Parametric, Shocks};
 use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
-use crate::rebalance::{
-    Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, Strategy, ThresholdBand,
-};
+use crate::rebalance::{Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, ThresholdBand};
+use crate::strategy::Strategy;
 use error::Locator;
 use file::{AssetSpec, MarketSpec, StrategySpec};
+use household::Timeline;
 use std::path::Path;
 
 /// Most paths one run may ask for (memory: 16 bytes per path and strategy).
@@ -161,13 +163,8 @@ impl Lowering<'_> {
                 format!("{}: the seed must be 0 or more", sim.seed),
             ));
         }
-        if !(1..=MAX_YEARS).contains(&sim.years) {
-            return Err(self.err(
-                "simulation.years",
-                format!("{} years: use 1 to {MAX_YEARS}", sim.years),
-            ));
-        }
-        let years = sim.years as u32;
+        let timeline = self.timeline(&spec)?;
+        let years = timeline.years;
         let steps_per_year = match sim.step.as_str() {
             "monthly" => 12,
             "annual" => 1,
@@ -233,14 +230,40 @@ impl Lowering<'_> {
             "the starting balance in dollars",
         )?;
         let initial = self.initial_holdings(&spec.assets, initial_balance)?;
-        let market = self.market(&spec.market, &spec.assets, steps_per_year, years)?;
-        let cash_flows = self.cash_flows(&spec, years, steps_per_year)?;
-        let strategies = spec
-            .strategies
-            .iter()
-            .enumerate()
-            .map(|(i, s)| self.strategy(i, s, &target, &spec.assets, steps_per_year))
-            .collect::<Result<Vec<_>, _>>()?;
+        let market = self.market(&spec.market, &spec.assets, steps_per_year, &timeline)?;
+        let cash_flows = self.cash_flows(&spec, &timeline, steps_per_year)?;
+        let glide_paths = self.glide_paths(
+            &spec.glide_paths,
+            &timeline,
+            steps_per_year,
+            spec.assets.len(),
+        )?;
+        let mut strategies = Vec::with_capacity(spec.strategies.len());
+        for (i, s) in spec.strategies.iter().enumerate() {
+            let mut strategy = self.strategy(i, s, &target, &spec.assets, steps_per_year)?;
+            if strategies
+                .iter()
+                .any(|o: &Strategy| o.name == strategy.name)
+            {
+                return Err(self.err(
+                    &format!("strategy[{i}].name"),
+                    format!("`{}` is used twice; strategy names must be unique (reports key rows by name)", strategy.name),
+                ));
+            }
+            self.strategy_plan(
+                i,
+                s,
+                &mut strategy,
+                &glide_paths,
+                &initial,
+                &target,
+                steps_per_year,
+                timeline.age.is_some(),
+            )?;
+            strategies.push(strategy);
+        }
+        let income = self.incomes(&spec.incomes, &timeline, steps_per_year)?;
+        let stresses = self.stresses(&spec.stresses, &spec.assets)?;
         if strategies.is_empty() {
             return Err(self.err("strategy", "at least one [[strategy]] is needed"));
         }
@@ -268,26 +291,32 @@ impl Lowering<'_> {
                     )
                 })?,
         };
-        let fee_factors = fee_factors(&cash_flows.expense_ratios, steps_per_year);
+        let mut simulation = Simulation {
+            name: name.clone(),
+            asset_names: spec.assets.iter().map(|a| a.name.clone()).collect(),
+            target,
+            initial,
+            market,
+            steps_per_year,
+            years,
+            cash_flows,
+            strategies,
+            paths: paths as usize,
+            seed: sim.seed as u64,
+            baseline,
+            income,
+            start_age: timeline.age,
+            stresses,
+            fee_factors: Vec::new(),
+            targets: Vec::new(),
+            reserve_growth: Vec::new(),
+        };
+        simulation.refresh();
         Ok(Scenario {
             name: name.clone(),
             description: spec.description.clone(),
             source: src.to_string(),
-            simulation: Simulation {
-                name,
-                asset_names: spec.assets.iter().map(|a| a.name.clone()).collect(),
-                target,
-                initial,
-                market,
-                steps_per_year,
-                years,
-                cash_flows,
-                strategies,
-                paths: paths as usize,
-                seed: sim.seed as u64,
-                baseline,
-                fee_factors,
-            },
+            simulation,
         })
     }
 
@@ -411,9 +440,9 @@ impl Lowering<'_> {
         m: &MarketSpec,
         assets: &[AssetSpec],
         steps_per_year: u32,
-        years: u32,
+        timeline: &Timeline,
     ) -> Result<MarketModel, ScenarioError> {
-        let steps = (years * steps_per_year) as usize;
+        let steps = (timeline.years * steps_per_year) as usize;
         match m.model.as_str() {
             "historical" | "bootstrap" => {
                 let rolling = m.model == "historical";
@@ -471,8 +500,27 @@ impl Lowering<'_> {
                         block_steps: block as usize,
                     }
                 };
-                let paths = HistoricalPaths::new(&data, &series, mode)
+                let mut paths = HistoricalPaths::new(&data, &series, mode)
                     .map_err(|e| self.err("asset", e.to_string()))?;
+                if let Some(cohorts) = &m.cohorts {
+                    if !rolling {
+                        return Err(self.err("market.cohorts", "not used here: cohorts replay history in order; use model = \"historical\""));
+                    }
+                    if cohorts.is_empty() || cohorts.iter().any(|y| !(1000..=3000).contains(y)) {
+                        return Err(self.err(
+                            "market.cohorts",
+                            "give calendar years of retirement, e.g. [1929, 1966, 2000]",
+                        ));
+                    }
+                    let years: Vec<i32> = cohorts.iter().map(|&y| y as i32).collect();
+                    paths = paths
+                        .with_cohorts(
+                            &years,
+                            (timeline.retire_after * steps_per_year) as usize,
+                            steps,
+                        )
+                        .map_err(|e| self.err("market.cohorts", e))?;
+                }
                 Ok(MarketModel::Historical(paths))
             }
             "parametric" => {
@@ -544,6 +592,7 @@ impl Lowering<'_> {
                     ("market.dataset", m.dataset.is_some()),
                     ("market.data_file", m.data_file.is_some()),
                     ("market.period", m.period.is_some()),
+                    ("market.cohorts", m.cohorts.is_some()),
                 ] {
                     self.forbid(
                         key,
@@ -619,19 +668,10 @@ impl Lowering<'_> {
     fn cash_flows(
         &self,
         spec: &ScenarioFile,
-        years: u32,
+        timeline: &Timeline,
         steps_per_year: u32,
     ) -> Result<CashFlowPlan, ScenarioError> {
         let c = &spec.cash_flows;
-        if c.retire_after_years < 0 || c.retire_after_years > i64::from(years) {
-            return Err(self.err(
-                "cash_flows.retire_after_years",
-                format!(
-                    "{}: must be from 0 to the horizon ({years} years)",
-                    c.retire_after_years
-                ),
-            ));
-        }
         let contribution = self.finite(
             "cash_flows.contribution",
             c.contribution,
@@ -646,37 +686,81 @@ impl Lowering<'_> {
             1.0,
             "annual growth",
         )?;
-        let withdrawal = match (c.withdrawal_rate, c.withdrawal_amount) {
-            (Some(_), Some(_)) => {
-                return Err(self.err(
-                    "cash_flows.withdrawal_amount",
-                    "give withdrawal_rate or withdrawal_amount, not both",
-                ));
-            }
-            (Some(r), None) => WithdrawalAmount::RateOfInitialWealth(self.finite(
-                "cash_flows.withdrawal_rate",
-                r,
-                0.0,
-                1.0,
-                "a share of wealth",
-            )?),
-            (None, Some(a)) => WithdrawalAmount::Real(self.finite(
-                "cash_flows.withdrawal_amount",
-                a,
-                0.0,
-                1e10,
-                "dollars per year",
-            )?),
-            (None, None) => WithdrawalAmount::None,
-        };
+        let withdrawal = self.withdrawal_rule(
+            "cash_flows.withdrawal",
+            &c.withdrawal.clone().unwrap_or_default(),
+            (c.withdrawal_rate, c.withdrawal_amount, c.inflation_adjusted),
+            timeline.age.is_some(),
+        )?;
         Ok(CashFlowPlan {
             contribution_per_year: contribution,
             contribution_growth: growth,
-            retirement_step: c.retire_after_years as u32 * steps_per_year,
+            retirement_step: timeline.retire_after * steps_per_year,
             withdrawal,
-            inflation_adjusted: c.inflation_adjusted,
             expense_ratios: spec.assets.iter().map(|a| a.expense_ratio).collect(),
         })
+    }
+
+    /// A strategy's withdrawal rule, glide path and cash reserve.
+    #[allow(clippy::too_many_arguments)]
+    fn strategy_plan(
+        &self,
+        i: usize,
+        s: &StrategySpec,
+        strategy: &mut Strategy,
+        glide_paths: &[(String, GlidePath)],
+        initial: &Holdings,
+        target: &TargetAllocation,
+        steps_per_year: u32,
+        has_age: bool,
+    ) -> Result<(), ScenarioError> {
+        let key = |k: &str| format!("strategy[{i}].{k}");
+        if let Some(w) = &s.withdrawal {
+            strategy.withdrawal_rule =
+                Some(self.withdrawal_rule(&key("withdrawal"), w, (None, None, None), has_age)?);
+        }
+        match (&s.glide_path, s.return_to_target_months) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    &key("return_to_target_months"),
+                    "give glide_path or return_to_target_months, not both",
+                ));
+            }
+            (Some(name), None) => {
+                let g = glide_paths.iter().find(|(n, _)| n == name).ok_or_else(|| {
+                    self.err(
+                        &key("glide_path"),
+                        one_of(
+                            name,
+                            &glide_paths
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>(),
+                        ),
+                    )
+                })?;
+                strategy.glide = Some(g.1.clone());
+            }
+            (None, Some(months)) => {
+                if !(1..=600).contains(&months) {
+                    return Err(self.err(
+                        &key("return_to_target_months"),
+                        format!("{months}: use 1 to 600 months"),
+                    ));
+                }
+                let from =
+                    TargetAllocation::new(&initial.weights()[..initial.len()]).unwrap_or(*target);
+                let steps = ((months as f64) * f64::from(steps_per_year) / 12.0)
+                    .round()
+                    .max(1.0) as u32;
+                strategy.glide = Some(GlidePath::gradual_return(from, *target, steps));
+            }
+            (None, None) => {}
+        }
+        if let Some(r) = &s.cash_reserve {
+            strategy.reserve = Some(self.cash_reserve(&key("cash_reserve"), r)?);
+        }
+        Ok(())
     }
 
     fn strategy(
@@ -839,6 +923,9 @@ impl Lowering<'_> {
             rule,
             contributions,
             withdrawals,
+            withdrawal_rule: None,
+            glide: None,
+            reserve: None,
         })
     }
 }
