@@ -110,6 +110,51 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
             );
         }
     }
+    if !r.yearly_spending.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nspending delivered (withdrawals plus income, real) and how much the first decade of retirement decided:"
+        );
+        for x in &r.retirement {
+            let _ = writeln!(
+                s,
+                "  {:<w$}  {}/yr on average; lifetime p10 {}   first-decade real return p50 {}   R^2 {}",
+                x.strategy,
+                dollars(x.spending_real_per_year_mean),
+                dollars(x.spending_real_total.p10),
+                pct(x.first_decade_real_return.p50),
+                x.first_decade_r2
+                    .map_or("n/a".into(), |v| format!("{v:.2}")),
+                w = widths[0]
+            );
+        }
+    }
+    if !r.stresses.is_empty() {
+        let _ = writeln!(s, "\nsuccess under stress (same paths):");
+        let mut head = format!("  {:<w$}  {:>9}", "strategy", "base", w = widths[0]);
+        for st in &r.stresses {
+            let _ = write!(
+                head,
+                "  {:>w$}",
+                st.name,
+                w = st.name.chars().count().max(7)
+            );
+        }
+        let _ = writeln!(s, "{head}");
+        for (i, base) in r.strategies.iter().enumerate() {
+            let mut line = format!(
+                "  {:<w$}  {:>9}",
+                base.name,
+                pct(base.success_rate),
+                w = widths[0]
+            );
+            for st in &r.stresses {
+                let v = st.strategies.get(i).map_or(f64::NAN, |x| x.success_rate);
+                let _ = write!(line, "  {:>w$}", pct(v), w = st.name.chars().count().max(7));
+            }
+            let _ = writeln!(s, "{line}");
+        }
+    }
     let _ = writeln!(s, "\nreport: {}", out_dir.display());
     s
 }

@@ -184,6 +184,9 @@ pub fn run_stressed(
     let years = sim.years;
     let n_chunks = paths.div_ceil(CHUNK_PATHS);
     let mut terminal_real = vec![0.0; paths * n_strat];
+    // One byte per path and strategy; reported only for labelled (historical) runs.
+    let labelled = sim.market.fixed_path_count(sim.steps() as usize).is_some();
+    let mut succeeded = vec![false; paths * n_strat];
     let mut terminal_nominal = vec![0.0; paths * n_strat];
     let mut chunk_sums: Vec<ChunkSums> = (0..n_chunks)
         .map(|_| ChunkSums::new(n_strat, years))
@@ -197,8 +200,9 @@ pub fn run_stressed(
         .par_chunks_mut(CHUNK_PATHS * n_strat.max(1))
         .zip(terminal_nominal.par_chunks_mut(CHUNK_PATHS * n_strat.max(1)))
         .zip(chunk_sums.par_iter_mut())
+        .zip(succeeded.par_chunks_mut(CHUNK_PATHS * n_strat.max(1)))
         .enumerate()
-        .for_each(|(chunk, ((real, nominal), sums))| {
+        .for_each(|(chunk, (((real, nominal), sums), flags))| {
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
             let mut hist = match slots[slot].lock() {
                 Ok(guard) => guard,
@@ -222,6 +226,7 @@ pub fn run_stressed(
                 for (s, o) in out.iter().enumerate() {
                     real[k * n_strat + s] = o.terminal_real;
                     nominal[k * n_strat + s] = o.terminal_nominal;
+                    flags[k * n_strat + s] = !o.failed;
                     hist.add_path(s, o);
                 }
                 sums.add_path(out, sim.baseline);
@@ -241,14 +246,18 @@ pub fn run_stressed(
     for sums in &chunk_sums {
         total.merge(sums);
     }
-    let labels = if sim.market.fixed_path_count(sim.steps() as usize).is_some() {
+    let labels = if labelled {
         (0..paths)
-            .map(|p| sim.market.path_label(p).unwrap_or_default())
+            .map(|p| {
+                sim.market
+                    .path_label(p, sim.cash_flows.retirement_step as usize)
+                    .unwrap_or_default()
+            })
             .collect()
     } else {
         Vec::new()
     };
-    summarize(
+    let mut results = summarize(
         sim,
         paths,
         &terminal_real,
@@ -256,7 +265,20 @@ pub fn run_stressed(
         &hist,
         &total,
         labels,
-    )
+    );
+    if labelled {
+        results.success_by_path = (0..n_strat)
+            .map(|s| {
+                succeeded
+                    .iter()
+                    .skip(s)
+                    .step_by(n_strat.max(1))
+                    .copied()
+                    .collect()
+            })
+            .collect();
+    }
+    results
 }
 
 #[cfg(test)]

@@ -69,10 +69,11 @@ impl MarketModel {
         }
     }
 
-    /// Label of a path when paths are historical windows ("1966", "1929-09").
-    pub fn path_label(&self, path: usize) -> Option<String> {
+    /// Label of a path when paths are historical windows: the period `offset` steps after
+    /// the window's start ("1966", "1929-09"), or the cohort.
+    pub fn path_label(&self, path: usize, offset: usize) -> Option<String> {
         match self {
-            MarketModel::Historical(h) => h.path_label(path),
+            MarketModel::Historical(h) => h.path_label(path, offset),
             MarketModel::Parametric(_) => None,
         }
     }

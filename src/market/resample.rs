@@ -112,7 +112,7 @@ impl HistoricalPaths {
 
     /// Rolling windows for chosen retirement cohorts only: for each calendar year, the path
     /// starts `lead_steps` before the first step of that year, so retirement begins then.
-    /// Errors name the first cohort that does not fit in the data.
+    /// Errors name the first cohort whose start is outside the data.
     pub fn with_cohorts(
         mut self,
         years: &[i32],
@@ -138,13 +138,14 @@ impl HistoricalPaths {
                     self.labels[0]
                 )
             })?;
-            if start + steps > self.len() {
-                return Err(format!(
-                    "cohort {y}: the horizon runs past the end of the data ({})",
-                    self.labels[self.len() - 1]
-                ));
-            }
-            chosen.push((start, format!("retire {y}")));
+            // A horizon that runs past the end of the data continues from its start, as in
+            // the circular bootstrap; the label says so.
+            let label = if start + steps > self.len() {
+                format!("retire {y} (wraps after {})", self.labels[self.len() - 1])
+            } else {
+                format!("retire {y}")
+            };
+            chosen.push((start, label));
         }
         self.description = format!(
             "{}, cohorts retiring {}",
@@ -188,10 +189,13 @@ impl HistoricalPaths {
         }
     }
 
-    pub fn path_label(&self, path: usize) -> Option<String> {
+    /// Label of a path: for rolling windows, the period `offset` steps after its start
+    /// (e.g. the retirement date); for cohorts, the cohort.
+    pub fn path_label(&self, path: usize, offset: usize) -> Option<String> {
         if let Some(c) = &self.chosen {
             return c.get(path).map(|(_, l)| l.clone());
         }
+        let path = (path + offset) % self.len().max(1);
         match self.mode {
             HistoricalMode::Rolling => self.labels.get(path).cloned(),
             HistoricalMode::Bootstrap { .. } => None,
@@ -283,7 +287,8 @@ pub(crate) mod tests {
         )
         .unwrap();
         assert_eq!(h.fixed_path_count(3), Some(3));
-        assert_eq!(h.path_label(2).as_deref(), Some("2002"));
+        assert_eq!(h.path_label(2, 0).as_deref(), Some("2002"));
+        assert_eq!(h.path_label(2, 1).as_deref(), Some("2003"));
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         let mut out = StepReturns::default();
         let mut c = h.start_path(2, &mut rng);

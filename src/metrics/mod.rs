@@ -109,6 +109,9 @@ pub struct RunResults {
     /// For historical rolling windows: terminal real wealth per strategy, in path order.
     #[serde(skip)]
     pub terminal_real_by_path: Vec<Vec<f64>>,
+    /// For historical rolling windows: whether each path succeeded, per strategy.
+    #[serde(skip)]
+    pub success_by_path: Vec<Vec<bool>>,
     /// The household's age at the start, when the scenario has one (for age axes).
     #[serde(default)]
     pub start_age: Option<u32>,

@@ -162,6 +162,7 @@ pub(crate) fn summarize(
         terminal_real_sorted: sorted_real,
         path_labels,
         terminal_real_by_path: by_path,
+        success_by_path: Vec::new(),
         start_age: sim.start_age,
         retirement_year: sim.cash_flows.retirement_step / sim.steps_per_year,
         retirement,

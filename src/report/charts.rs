@@ -132,21 +132,47 @@ impl<'a> ChartData<'a> {
     }
 }
 
+/// Something drawable on any plotters backend, with a file stem.
+pub trait Figure {
+    fn stem(&self) -> &'static str;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+impl Figure for (ChartKind, &ChartData<'_>) {
+    fn stem(&self) -> &'static str {
+        self.0.stem()
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        self.0.draw(root, self.1)
+    }
+}
+
 /// Renders `kind` to `{dir}/{stem}.png` and `{dir}/{stem}.svg`; returns both paths.
 pub fn render(kind: ChartKind, data: &ChartData, dir: &Path) -> Result<[PathBuf; 2], ReportError> {
+    render_figure(&(kind, data), dir)
+}
+
+/// Renders any figure to `{dir}/{stem}.png` and `{dir}/{stem}.svg`; returns both paths.
+pub fn render_figure<F: Figure>(figure: &F, dir: &Path) -> Result<[PathBuf; 2], ReportError> {
+    let stem = figure.stem();
     ensure_fonts().map_err(|message| ReportError::Chart {
-        chart: kind.stem().to_string(),
+        chart: stem.to_string(),
         message,
     })?;
-    let png = dir.join(format!("{}.png", kind.stem()));
-    let svg = dir.join(format!("{}.svg", kind.stem()));
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
     let chart_err = |path: &Path, e: Box<dyn Error + Send + Sync>| ReportError::Chart {
-        chart: kind.stem().to_string(),
+        chart: stem.to_string(),
         message: format!("{}: {e}", path.display()),
     };
     {
         let root = BitMapBackend::new(&png, CANVAS).into_drawing_area();
-        kind.draw(&root, data).map_err(|e| chart_err(&png, e))?;
+        figure.draw(&root).map_err(|e| chart_err(&png, e))?;
         root.present().map_err(|e| chart_err(&png, e.into()))?;
     }
     {
@@ -155,7 +181,7 @@ pub fn render(kind: ChartKind, data: &ChartData, dir: &Path) -> Result<[PathBuf;
         let mut text = String::new();
         {
             let root = SVGBackend::with_string(&mut text, CANVAS).into_drawing_area();
-            kind.draw(&root, data).map_err(|e| chart_err(&svg, e))?;
+            figure.draw(&root).map_err(|e| chart_err(&svg, e))?;
             root.present().map_err(|e| chart_err(&svg, e.into()))?;
         }
         std::fs::write(&svg, text).map_err(|e| io_err(&svg, e))?;
@@ -166,11 +192,11 @@ pub fn render(kind: ChartKind, data: &ChartData, dir: &Path) -> Result<[PathBuf;
 // ---------------------------------------------------------------------------------------
 // Shared pieces
 
-fn font(px: u32) -> TextStyle<'static> {
+pub(super) fn font(px: u32) -> TextStyle<'static> {
     TextStyle::from((FAMILY, px).into_font()).color(&INK)
 }
 
-fn bold(px: u32) -> TextStyle<'static> {
+pub(super) fn bold(px: u32) -> TextStyle<'static> {
     // A bold FontDesc must be built with the style in the tuple: `.style(Bold)` on an existing
     // font keeps the regular glyphs in the bitmap backend.
     TextStyle::from((FAMILY, px, FontStyle::Bold).into_font()).color(&INK)
@@ -196,7 +222,7 @@ where
 }
 
 /// White canvas, title, subtitle and source line; returns the area left for the plot.
-fn frame<DB: DrawingBackend>(
+pub(super) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
@@ -226,7 +252,7 @@ where
     Ok(root.margin(HEADER_H, FOOTER_H, MARGIN as u32, MARGIN as u32))
 }
 
-fn no_data<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult
+pub(super) fn no_data<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -239,7 +265,11 @@ where
 }
 
 /// A finite, non-empty range covering `values` (and `include`), padded by `pad` of its span.
-fn value_range(values: impl Iterator<Item = f64>, include: &[f64], pad: f64) -> (f64, f64) {
+pub(super) fn value_range(
+    values: impl Iterator<Item = f64>,
+    include: &[f64],
+    pad: f64,
+) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values
         .chain(include.iter().copied())
@@ -293,7 +323,10 @@ fn finite_runs<T: Copy>(points: &[(T, f64)]) -> Vec<Vec<(T, f64)>> {
 }
 
 /// A rotated axis title centred in `area` (used for a y label shared by several panels).
-fn vertical_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> DrawResult
+pub(super) fn vertical_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -305,7 +338,10 @@ where
     Ok(())
 }
 
-fn horizontal_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> DrawResult
+pub(super) fn horizontal_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {

@@ -21,6 +21,7 @@
 //! temporary folder that is then renamed into place.
 
 mod charts;
+mod retirement;
 mod tables;
 mod theme;
 
@@ -227,6 +228,9 @@ fn write_all(
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
             files.push(rel);
         }
+    }
+    if retirement::applies(results) {
+        files.extend(retirement::write(dir, results)?);
     }
     Ok(files)
 }
