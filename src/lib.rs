@@ -13,6 +13,7 @@
 //!   VPW, floor-and-ceiling, RMD method).
 //! * [`glide`]: target allocations that move over time.
 //! * [`income`]: Social Security and pensions.
+//! * [`mortality`]: probabilistic lifetimes from a period life table.
 //! * [`strategy`]: a named combination of the rules above, compared on the same paths.
 //! * [`stress`]: sequence-of-returns stress tests (crash, worst years first, reversal).
 //! * [`engine`]: the Monte Carlo / backtest driver (rayon over paths, deterministic).
@@ -34,6 +35,7 @@ pub mod history;
 pub mod income;
 pub mod market;
 pub mod metrics;
+pub mod mortality;
 pub mod plan;
 pub mod portfolio;
 pub mod rebalance;

@@ -18,6 +18,7 @@ use crate::income::IncomeStream;
 use crate::market::MarketModel;
 use crate::metrics::accumulate::{ChunkSums, Histograms};
 use crate::metrics::{RunResults, StressSummary, summarize};
+use crate::mortality::LifeTable;
 use crate::portfolio::{Holdings, TargetAllocation};
 use crate::strategy::Strategy;
 use crate::stress::{NamedStress, Stress};
@@ -55,6 +56,8 @@ pub struct Simulation {
     pub start_age: Option<u32>,
     /// Stress tests run beside the base case.
     pub stresses: Vec<NamedStress>,
+    /// Probabilistic lifetimes (needs `start_age`); `None` runs every path to the horizon.
+    pub mortality: Option<LifeTable>,
     /// Derived by [`Simulation::refresh`]: per-step fee multipliers.
     pub fee_factors: Vec<f64>,
     /// Derived: each strategy's target per step (one entry when it never moves).
@@ -118,7 +121,12 @@ fn splitmix64(mut z: u64) -> u64 {
 /// The random stream of one path: a pure function of (seed, path index), so a path is the
 /// same whatever the thread count or the number of paths in the run.
 pub fn path_rng(seed: u64, path: usize) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(path as u64)))
+    Xoshiro256PlusPlus::seed_from_u64(path_seed(seed, path))
+}
+
+/// The 64-bit seed of a path's stream.
+pub fn path_seed(seed: u64, path: usize) -> u64 {
+    splitmix64(seed ^ splitmix64(path as u64))
 }
 
 /// Simulates one path for every strategy and returns their outcomes (for inspection/tests).

@@ -181,8 +181,15 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
         sink.record(s, 0, sim.initial.total(), sim.initial.total(), true);
     }
     let mut cpi = 1.0; // price level relative to the start, at the start of the step
+    // With a life table, the path ends at the end of the year of death.
+    let end_step = match (&sim.mortality, sim.start_age) {
+        (Some(table), Some(age)) => {
+            ((table.death_age(age, sim.seed, path) - age + 1) * spy).min(steps)
+        }
+        _ => steps,
+    };
 
-    for step in 0..steps {
+    for step in 0..end_step {
         let ret = scratch.returns[step as usize];
         let contribution = plan.contribution_at(step, spy);
         let retired = step >= retirement;
@@ -361,10 +368,18 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
         cpi = cpi_end;
     }
 
+    // After death the estate stays as it was: later year-ends record it unchanged.
+    for year in (end_step / spy + 1)..=(steps / spy) {
+        for (s, st) in scratch.states.iter().enumerate() {
+            let wealth = st.wealth();
+            sink.record(s, year, wealth, wealth / cpi, !st.out.failed);
+        }
+    }
+
     let years_f = |live: u32| f64::from(live) / f64::from(spy);
     for (st, o) in scratch.states.iter_mut().zip(scratch.out.iter_mut()) {
         if !st.out.failed {
-            let years = f64::from(steps - retirement) / f64::from(spy);
+            let years = f64::from(end_step.saturating_sub(retirement)) / f64::from(spy);
             st.close_decade(cpi, years.min(f64::from(DECADE_YEARS)));
         }
         let mut outcome = st.out;

@@ -43,6 +43,7 @@ fn simulation(
         income: Vec::new(),
         start_age: None,
         stresses: Vec::new(),
+        mortality: None,
         fee_factors: vec![],
         targets: vec![],
         reserve_growth: vec![],

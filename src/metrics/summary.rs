@@ -143,7 +143,8 @@ pub(crate) fn summarize(
                 strategy: strategy.name.clone(),
                 year,
                 real: hist.spending[cell].percentiles(),
-                real_mean: sums.year_spending[cell] / n,
+                // Over the paths still alive that year (all of them without a life table).
+                real_mean: sums.year_spending[cell] / hist.spending[cell].count() as f64,
             });
         }
     }
@@ -155,7 +156,10 @@ pub(crate) fn summarize(
         paths,
         years: sim.years,
         steps_per_year: sim.steps_per_year,
-        market: sim.market.describe(),
+        market: match &sim.mortality {
+            Some(t) => format!("{}; lifetimes from {}", sim.market.describe(), t.source),
+            None => sim.market.describe(),
+        },
         strategies,
         yearly,
         pairs,

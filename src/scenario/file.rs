@@ -50,6 +50,9 @@ pub struct HouseholdSpec {
     pub retirement_age: Option<i64>,
     /// The plan must last to this age (instead of simulation.years).
     pub horizon_age: Option<i64>,
+    /// A period life table (`age,qx` CSV with a `# source: ...` line), relative to the
+    /// scenario file: each path then ends at a drawn age of death (at most horizon_age).
+    pub mortality_file: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

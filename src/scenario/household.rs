@@ -7,6 +7,7 @@ use super::file::{
 use super::{Lowering, MAX_YEARS, ScenarioError, one_of};
 use crate::glide::{GlidePath, Interpolation};
 use crate::income::{IncomeStream, own_benefit_factor, spousal_benefit_factor};
+use crate::mortality::LifeTable;
 use crate::portfolio::TargetAllocation;
 use crate::strategy::{CashReserve, Refill};
 use crate::stress::{NamedStress, Stress};
@@ -25,6 +26,33 @@ pub(super) struct Timeline {
 }
 
 impl Lowering<'_> {
+    /// The household's life table, if it names one.
+    pub(super) fn life_table(
+        &self,
+        spec: &ScenarioFile,
+    ) -> Result<Option<LifeTable>, ScenarioError> {
+        let Some(file) = spec
+            .household
+            .as_ref()
+            .and_then(|h| h.mortality_file.as_ref())
+        else {
+            return Ok(None);
+        };
+        let path = self.base_dir.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            self.err(
+                "household.mortality_file",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        LifeTable::parse(&text).map(Some).map_err(|(line, m)| {
+            self.err(
+                "household.mortality_file",
+                format!("{}:{line}: {m}", path.display()),
+            )
+        })
+    }
+
     pub(super) fn timeline(&self, spec: &ScenarioFile) -> Result<Timeline, ScenarioError> {
         let sim_years = spec.simulation.years;
         let retire = spec.cash_flows.retire_after_years;

@@ -264,6 +264,7 @@ impl Lowering<'_> {
         }
         let income = self.incomes(&spec.incomes, &timeline, steps_per_year)?;
         let stresses = self.stresses(&spec.stresses, &spec.assets)?;
+        let mortality = self.life_table(&spec)?;
         if strategies.is_empty() {
             return Err(self.err("strategy", "at least one [[strategy]] is needed"));
         }
@@ -307,6 +308,7 @@ impl Lowering<'_> {
             income,
             start_age: timeline.age,
             stresses,
+            mortality,
             fee_factors: Vec::new(),
             targets: Vec::new(),
             reserve_growth: Vec::new(),

@@ -157,3 +157,92 @@ fn bad_household_inputs_are_named() {
         assert!(err.contains(expect), "case {i} says {expect:?}: {err}");
     }
 }
+
+#[test]
+fn mortality_table_ends_paths_at_a_drawn_death() {
+    let dir = temp_dir("mortality");
+    // A synthetic table for this test only: 2% a year below 80, 20% from 80, certain at 100.
+    let mut table = String::from("# source: synthetic test table (not real mortality)\nage,qx\n");
+    for a in 0..=100 {
+        let q = if a < 80 {
+            0.02
+        } else if a < 100 {
+            0.2
+        } else {
+            1.0
+        };
+        table.push_str(&format!("{a},{q}\n"));
+    }
+    write(&dir, "life.csv", &table);
+    let base = std::fs::read_to_string(repo().join("scenarios/age-58-stress-test.toml")).unwrap();
+    let with_table = base.replacen(
+        "horizon_age = 95",
+        "horizon_age = 100\nmortality_file = \"life.csv\"",
+        1,
+    );
+    let path = write(&dir, "m.toml", &with_table);
+    let out = dir.join("report");
+    let o = driftlab(&[
+        "run",
+        path.to_str().unwrap(),
+        "--paths",
+        "300",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v["market"]
+            .as_str()
+            .unwrap()
+            .contains("lifetimes from synthetic test table"),
+        "{}",
+        v["market"]
+    );
+    // Deaths end paths early, so fewer run out of money than when everyone lives to 100.
+    let to_100 = write(
+        &dir,
+        "n.toml",
+        &base.replacen("horizon_age = 95", "horizon_age = 100", 1),
+    );
+    let o2 = driftlab(&[
+        "run",
+        to_100.to_str().unwrap(),
+        "--paths",
+        "300",
+        "--out",
+        dir.join("r2").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v2: serde_json::Value = serde_json::from_str(&stdout(&o2)).unwrap();
+    let s = |v: &serde_json::Value| v["strategies"][0]["success_rate"].as_f64().unwrap();
+    assert!(
+        s(&v) >= s(&v2),
+        "with deaths {} vs to 100 {}",
+        s(&v),
+        s(&v2)
+    );
+
+    // The source line is required.
+    write(&dir, "nosource.csv", "age,qx\n0,0.1\n");
+    let bad = write(
+        &dir,
+        "b.toml",
+        &base.replacen(
+            "horizon_age = 95",
+            "horizon_age = 95\nmortality_file = \"nosource.csv\"",
+            1,
+        ),
+    );
+    let o = driftlab(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`household.mortality_file`") && stderr(&o).contains("# source:"),
+        "{}",
+        stderr(&o)
+    );
+}
