@@ -56,7 +56,7 @@ pub struct TrinityTable {
 /// recollection agrees with 45 of those 50 cells, and where it differs it gives values that
 /// are not multiples of 1/41 (so cannot be right). The 15-, 20- and 25-year rows are
 /// recalled and not checked against a copy of the paper.
-pub const TRINITY_1998: TrinityTable = TrinityTable {
+pub static TRINITY_1998: TrinityTable = TrinityTable {
     key: "trinity-1998",
     title: "Trinity study (1998), Table 3",
     citation: "Philip L. Cooley, Carl M. Hubbard and Daniel T. Walz, \"Retirement Savings: \
@@ -137,7 +137,7 @@ pub const TRINITY_1998: TrinityTable = TrinityTable {
 /// suite that states it copies the paper's tables); it agrees with our own recollection of
 /// the rows we remembered (15-year 100/0 and 50/50, the 30-year 4% column) and every cell
 /// but one is a multiple of 1/N for the 70, 65, 60 and 55 annual windows of 1926-2009.
-pub const TRINITY_2011: TrinityTable = TrinityTable {
+pub static TRINITY_2011: TrinityTable = TrinityTable {
     key: "trinity-2011",
     title: "Trinity study update (2011)",
     citation: "Philip L. Cooley, Carl M. Hubbard and Daniel T. Walz, \"Portfolio Success \

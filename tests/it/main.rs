@@ -3,6 +3,7 @@
 mod cli;
 mod plan;
 mod scenarios;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
