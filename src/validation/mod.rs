@@ -293,7 +293,7 @@ pub fn run_command(args: &ValidateStudiesArgs, out: &mut dyn Write) -> Result<()
         let doc = read(path)?;
         let stale: Vec<&str> = sections
             .iter()
-            .filter(|s| extract(&doc, s.id).map_or(true, |t| t != s.markdown))
+            .filter(|s| !extract(&doc, s.id).is_ok_and(|t| t == s.markdown))
             .map(|s| s.id)
             .collect();
         if stale.is_empty() {
