@@ -473,7 +473,7 @@ pub fn render(grid: &Grid, alt: &Grid, monthly: &Grid) -> String {
     if t.provenance.contains(&Provenance::Recalled) {
         let _ = writeln!(
             s,
-            "\\* published row {} (see the notes below the tables).",
+            "\\* published row {} (see the notes below the tables).  ",
             Provenance::Recalled.describe()
         );
     }
