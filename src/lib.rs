@@ -22,6 +22,8 @@
 //! * [`report`]: tables (CSV, Parquet, JSON) and charts (PNG, SVG) from results.
 //! * [`plan`]: `driftlab plan`, an exact trade list (rust_decimal, to the cent) for today's
 //!   holdings; independent of the simulation.
+//! * [`validation`]: `driftlab validate-studies`, reproductions of published studies
+//!   (Trinity, Bengen, Vanguard, Early Retirement Now) that regenerate `VALIDATION.md`.
 //! * [`cli`]: the `driftlab` command line, a thin shell over the above.
 //!
 //! The simulation core (`market`, `portfolio`, `rebalance`, `cashflow`, `engine`, `metrics`)
@@ -43,4 +45,5 @@ pub mod report;
 pub mod scenario;
 pub mod strategy;
 pub mod stress;
+pub mod validation;
 pub mod withdrawal;

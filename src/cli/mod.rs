@@ -46,6 +46,8 @@ pub enum Command {
     },
     /// Exact trade list (to the cent) that brings today's holdings back to target.
     Plan(crate::plan::PlanArgs),
+    /// Reproduce published studies and print (or rewrite) the tables of VALIDATION.md.
+    ValidateStudies(crate::validation::ValidateStudiesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +129,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             code: e.exit_code(),
             message: e.to_string(),
         }),
+        Command::ValidateStudies(args) => crate::validation::run_command(&args, out),
     }
 }
 

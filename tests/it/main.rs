@@ -4,6 +4,7 @@ mod cli;
 mod plan;
 mod retirement;
 mod scenarios;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
