@@ -174,33 +174,41 @@ fn progress_counts_every_path() {
     assert_eq!(done.into_inner(), 300);
 }
 
-/// Two assets, annual steps: stocks +20% then -10% forever; bonds +2%; no inflation.
-fn toy_rolling(len: usize, years: u32, rule: RebalanceRule) -> Simulation {
+/// Annual historical "data": the given stock returns, constant bond returns and inflation,
+/// replayed as rolling windows (stocks asset 0, bonds asset 1).
+fn toy_market(stocks: Vec<f64>, bond_return: f64, inflation: f64) -> MarketModel {
+    let len = stocks.len();
     let data = HistoricalReturns {
         dataset: Dataset::Damodaran,
         steps_per_year: 1,
         first_year: 1990,
         first_month: 1,
         series: vec![
-            (
-                SeriesId::UsStocks,
-                (0..len)
-                    .map(|k| if k % 2 == 0 { 0.2 } else { -0.1 })
-                    .collect(),
-            ),
-            (SeriesId::Tbonds10y, vec![0.02; len]),
+            (SeriesId::UsStocks, stocks),
+            (SeriesId::Tbonds10y, vec![bond_return; len]),
         ],
-        inflation: vec![0.0; len],
+        inflation: vec![inflation; len],
     };
-    let market = HistoricalPaths::new(
+    let paths = HistoricalPaths::new(
         &data,
         &[SeriesId::UsStocks, SeriesId::Tbonds10y],
         HistoricalMode::Rolling,
-    )
-    .unwrap();
+    );
+    MarketModel::Historical(paths.expect("toy data maps to both series"))
+}
+
+/// Two assets, annual steps: stocks +20% then -10% forever; bonds +2%; no inflation.
+fn toy_rolling(len: usize, years: u32, rule: RebalanceRule) -> Simulation {
+    let market = toy_market(
+        (0..len)
+            .map(|k| if k % 2 == 0 { 0.2 } else { -0.1 })
+            .collect(),
+        0.02,
+        0.0,
+    );
     let target = TargetAllocation::new(&[0.6, 0.4]).unwrap();
     simulation(
-        MarketModel::Historical(market),
+        market,
         target,
         100.0,
         1,
@@ -378,30 +386,14 @@ fn reversed_sequence_changes_the_outcome_only_with_withdrawals() {
             }
         })
         .collect();
-    let data = HistoricalReturns {
-        dataset: Dataset::Damodaran,
-        steps_per_year: 1,
-        first_year: 2000,
-        first_month: 1,
-        series: vec![
-            (SeriesId::UsStocks, stocks.clone()),
-            (SeriesId::Tbonds10y, vec![0.03; len]),
-        ],
-        inflation: vec![0.02; len],
-    };
-    let market = HistoricalPaths::new(
-        &data,
-        &[SeriesId::UsStocks, SeriesId::Tbonds10y],
-        HistoricalMode::Rolling,
-    )
-    .unwrap();
+    let market = toy_market(stocks, 0.03, 0.02);
     let target = TargetAllocation::new(&[0.6, 0.4]).unwrap();
     let strategies = vec![
         strategy("annual", RebalanceRule::Calendar(Calendar::Annual)),
         strategy("never", RebalanceRule::Never),
     ];
     let mut sim = simulation(
-        MarketModel::Historical(market),
+        market,
         target,
         1_000_000.0,
         1,
