@@ -108,9 +108,15 @@ pub struct RunResults {
     /// For historical rolling windows: terminal real wealth per strategy, in path order.
     #[serde(skip)]
     pub terminal_real_by_path: Vec<Vec<f64>>,
+    /// What a reader should know about these numbers, in plain words: "all paths are
+    /// identical", "every path failed by year 12", ... (see [`notes::notes`]). Empty for an
+    /// unremarkable run, and then left out of JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 pub mod accumulate;
+pub mod notes;
 pub mod quantile;
 mod summary;
 

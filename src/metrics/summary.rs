@@ -110,7 +110,7 @@ pub(crate) fn summarize(
         })
         .collect();
 
-    RunResults {
+    let mut results = RunResults {
         scenario_name: sim.name.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         seed: sim.seed,
@@ -124,5 +124,8 @@ pub(crate) fn summarize(
         terminal_real_sorted: sorted_real,
         path_labels,
         terminal_real_by_path: by_path,
-    }
+        notes: Vec::new(),
+    };
+    results.notes = super::notes::notes(&results);
+    results
 }

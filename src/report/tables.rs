@@ -228,6 +228,9 @@ pub struct SummaryJson<'a> {
     pub market: &'a str,
     pub strategies: &'a [StrategySummary],
     pub paired_differences: &'a [PairedDifference],
+    /// Plain-language notes on the run (see [`crate::metrics::notes`]); left out when empty.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
 }
 
 impl<'a> SummaryJson<'a> {
@@ -243,6 +246,7 @@ impl<'a> SummaryJson<'a> {
             market: &r.market,
             strategies: &r.strategies,
             paired_differences: &r.pairs,
+            notes: &r.notes,
         }
     }
 }

@@ -142,6 +142,7 @@ fn results_with(names: &[&str], years: u32, paths: usize) -> RunResults {
         terminal_real_sorted,
         path_labels: vec![],
         terminal_real_by_path: vec![],
+        notes: vec![],
     }
 }
 
