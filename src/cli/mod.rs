@@ -2,8 +2,10 @@
 //!
 //! Exit codes (also in `--help` and the README):
 //! 0 success; 2 invalid input (usage, scenario, holdings or data file); 3 output could not
-//! be written (including an existing report folder without `--force`); 101 a bug (panic).
+//! be written (including an existing report folder without `--force`); 101 a bug (panic);
+//! 130 interrupted (Ctrl-C) with no report written.
 
+pub mod interrupt;
 mod table;
 
 use crate::metrics::RunResults;
@@ -20,7 +22,8 @@ pub const EXIT_INPUT: u8 = 2;
 pub const EXIT_OUTPUT: u8 = 3;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 2 invalid input (usage, scenario, holdings or data file); \
-3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug).";
+3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug); \
+130 interrupted (Ctrl-C): no report written and no temporary folder left.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -108,6 +111,9 @@ impl Failure {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Run(_)) {
+        interrupt::install();
+    }
     let mut stdout = std::io::stdout().lock();
     match dispatch(cli, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
@@ -210,15 +216,38 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         b.set_message(sc.name.clone());
         b
     };
+    interrupt::begin_simulating();
     let results = pool.install(|| crate::engine::run(sim, &|n| bar.inc(n)));
     bar.finish_and_clear();
 
-    crate::report::write_report(&out_dir, &results, &sc.source, args.force).map_err(|e| {
-        Failure {
-            code: e.exit_code(),
-            message: e.to_string(),
-        }
+    let interrupted = || Failure {
+        code: interrupt::EXIT_INTERRUPTED,
+        message: "interrupted: no report was written".into(),
+    };
+    if !interrupt::begin_writing(crate::report::temp_dir_for(&out_dir)) {
+        return Err(interrupted());
+    }
+    let written = crate::report::write_report_cancellable(
+        &out_dir,
+        &results,
+        &sc.source,
+        args.force,
+        &interrupt::interrupted,
+    );
+    interrupt::finish_writing();
+    written.map_err(|e| Failure {
+        code: e.exit_code(),
+        message: e.to_string(),
     })?;
+    if interrupt::interrupted() {
+        return Err(Failure {
+            code: interrupt::EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted after the report was complete: {} is whole",
+                out_dir.display()
+            ),
+        });
+    }
     Ok((results, out_dir))
 }
 
