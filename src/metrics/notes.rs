@@ -26,11 +26,17 @@ pub fn notes(r: &RunResults) -> Vec<String> {
         );
     }
 
+    // Every path the same: equal terminal wealth (exact), and equal CAGR and drawdown (the
+    // histograms report identical values exactly). Equal terminal wealth alone is not enough:
+    // when every path fails, every path ends at zero.
     let identical = |i: usize| {
+        let s = &r.strategies[i];
         r.terminal_real_sorted
             .get(i)
             .and_then(|v| Some((v.first()?, v.last()?)))
             .is_some_and(|(lo, hi)| lo == hi)
+            && s.cagr.p5 == s.cagr.p95
+            && s.max_drawdown.p5 == s.max_drawdown.p95
     };
     if r.paths > 1 && all(&|i, _| identical(i)) {
         out.push(format!(
@@ -255,6 +261,15 @@ mod tests {
             "{n:?}"
         );
         assert_eq!(n.len(), 2, "{n:?}");
+
+        // Every path failed, but the paths differed on the way: not "identical".
+        let mut r = r;
+        for s in &mut r.strategies {
+            s.cagr.p5 = -0.5;
+        }
+        let n = notes(&r);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].starts_with("every path failed"), "{n:?}");
     }
 
     #[test]
