@@ -538,6 +538,25 @@ mod tests {
     }
 
     #[test]
+    fn band_edge_never_pushes_an_asset_out_of_its_band() {
+        // Found by the weights property test: the 0% asset (band 0) and the empty 72% asset
+        // both breach; the only in-band asset is above its target, so it has no gap to take
+        // the freed 55%. It used to absorb it anyway and end at 76% (band 9% to 47%).
+        let t = TargetAllocation::new(&[0.0, 0.721, 0.279]).unwrap();
+        let band = ThresholdBand::Relative(0.668);
+        let mut h = Holdings::from_values(&[9_152_778.5, 0.0, 7_608_595.9]);
+        let total = h.total();
+        to_band_edge(&mut h, &t, band);
+        assert!((h.total() / total - 1.0).abs() < 1e-12);
+        let w = h.weights();
+        for (i, &target) in t.weights().iter().enumerate() {
+            let half = band.half_width(target);
+            assert!((w[i] - target).abs() <= half + 1e-12, "asset {i}: {}", w[i]);
+        }
+        assert_eq!(w[0], 0.0);
+    }
+
+    #[test]
     fn relative_and_five_twenty_five_bands() {
         // 25% relative band on a 10% target is +/-2.5pp; on a 60% target 15pp, so 5/25 uses 5pp.
         assert!((ThresholdBand::Relative(0.25).half_width(0.10) - 0.025).abs() < 1e-15);
