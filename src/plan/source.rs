@@ -177,8 +177,10 @@ impl Source {
         let lhs = line.split_once('=').and_then(|(k, _)| bare(k));
         let under = {
             let start = self.text[..offset]
-                .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let end = self.text[offset..]
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
                 .map_or(self.text.len(), |i| offset + i);

@@ -69,7 +69,12 @@ impl<'a> Locator<'a> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.src[..offset.min(self.src.len())].matches('\n').count() + 1
+        // An offset inside a character must not panic.
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        self.src[..offset].matches('\n').count() + 1
     }
 
     /// Line of the deepest part of `path` present in the file.
