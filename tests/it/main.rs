@@ -1,7 +1,9 @@
 //! Integration tests: one binary (each test binary links polars, so they are kept together).
 
 mod cli;
+mod fuzz;
 mod plan;
+mod robustness;
 mod scenarios;
 
 use std::path::{Path, PathBuf};
