@@ -20,6 +20,8 @@ use std::process::ExitCode;
 pub const EXIT_INPUT: u8 = 2;
 /// Exit code: output could not be written.
 pub const EXIT_OUTPUT: u8 = 3;
+/// Most worker threads `--threads` accepts (more only costs memory and start-up time).
+pub const MAX_THREADS: usize = 1024;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 2 invalid input (usage, scenario, holdings or data file); \
 3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug); \
@@ -193,7 +195,11 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         )));
     }
     let threads = match args.threads {
-        Some(0) => return Err(Failure::input("--threads 0: use 1 or more")),
+        Some(t) if t == 0 || t > MAX_THREADS => {
+            return Err(Failure::input(format!(
+                "--threads {t}: use 1 to {MAX_THREADS}"
+            )));
+        }
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };

@@ -179,6 +179,58 @@ fn every_bad_input_is_rejected_with_file_line_key_and_reason() {
     );
 }
 
+/// Absurd command-line values are input errors (exit 2) caught before any work, and an
+/// output path that cannot be a folder is an output error (exit 3); never a panic.
+#[test]
+fn hostile_command_line_values_are_rejected() {
+    let dir = temp_dir("hostile-flags");
+    let out = dir.join("r");
+    let scenario = "scenarios/annual-vs-5pct-band.toml";
+    let out_arg = out.to_str().unwrap();
+    for (flags, fragment) in [
+        (
+            vec!["--threads", "100000"],
+            "--threads 100000: use 1 to 1024",
+        ),
+        (vec!["--threads", "0"], "--threads 0: use 1 to 1024"),
+        (
+            vec!["--paths", "5000001"],
+            "--paths 5000001: use 1 to 5000000",
+        ),
+        (vec!["--paths", "1e12"], "invalid value '1e12'"),
+        (vec!["--paths", "-5"], "unexpected argument '-5'"),
+        (vec!["--seed", "18446744073709551616"], "invalid value"),
+        (vec!["--seed", "nan"], "invalid value 'nan'"),
+    ] {
+        let mut args = vec!["run", scenario, "--out", out_arg, "-q"];
+        args.extend(flags.iter().copied());
+        let started = std::time::Instant::now();
+        let o = driftlab(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains(fragment), "{flags:?}: {err}");
+        assert!(!err.contains("panicked"), "{flags:?}: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{flags:?} was slow"
+        );
+        assert!(!out.exists(), "{flags:?} wrote a report");
+    }
+    // The report folder's parent is a file.
+    let file = write(&dir, "plain-file", "x");
+    let o = driftlab(&[
+        "run",
+        scenario,
+        "--paths",
+        "10",
+        "--out",
+        file.join("report").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Invariants (proptest).
 
