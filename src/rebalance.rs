@@ -232,8 +232,9 @@ pub fn to_target(h: &mut Holdings, target: &TargetAllocation) -> Trades {
 }
 
 /// Breaching assets back to the nearest band edge. The cash this frees (or needs) is spread
-/// over the other assets in proportion to their gap to target in the needed direction, and
-/// in proportion to target weights for any remainder, so total wealth is unchanged.
+/// over the other assets in proportion to their gap to target in the needed direction; what
+/// their gaps cannot take goes to the breaching assets, past their edge toward their target.
+/// Total wealth is unchanged and every asset ends inside its band.
 pub fn to_band_edge(h: &mut Holdings, target: &TargetAllocation, band: ThresholdBand) -> Trades {
     let total = h.total();
     if total <= 0.0 {
@@ -269,6 +270,13 @@ pub fn to_band_edge(h: &mut Holdings, target: &TargetAllocation, band: Threshold
         }
     };
     let gap_sum: f64 = (0..n).filter(|&i| !breaching[i]).map(gap).sum();
+    // Breaching assets: from their edge to their target (the edges do not move below).
+    let mut edge_gaps = [0.0; MAX_ASSETS];
+    for (i, slot) in edge_gaps.iter_mut().enumerate().take(n) {
+        if breaching[i] {
+            *slot = gap(i);
+        }
+    }
     let mut remaining = freed;
     if gap_sum > 0.0 {
         let used = freed.abs().min(gap_sum) * freed.signum();
@@ -280,6 +288,18 @@ pub fn to_band_edge(h: &mut Holdings, target: &TargetAllocation, band: Threshold
         }
         for i in 0..n {
             new_w[i] += used * g[i] / gap_sum;
+        }
+        remaining -= used;
+    }
+    // If the assets inside their bands cannot take it all without being pushed out of their
+    // own bands, the breaching assets take the rest, from their edge toward their target.
+    // The gaps to target over all assets always suffice (targets sum to one), so no asset
+    // ends outside its band.
+    let edge_gap_sum: f64 = edge_gaps.iter().sum();
+    if remaining.abs() > 0.0 && edge_gap_sum > 0.0 {
+        let used = remaining.abs().min(edge_gap_sum) * remaining.signum();
+        for i in 0..n {
+            new_w[i] += used * edge_gaps[i] / edge_gap_sum;
         }
         remaining -= used;
     }
@@ -493,6 +513,25 @@ mod tests {
         assert!((h.values()[1] - 35.0).abs() < 1e-9);
         assert!((trades.dollars - 4.0).abs() < 1e-9);
         assert!((h.total() - 100.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn band_edge_never_pushes_an_asset_out_of_its_band() {
+        // Found by the weights property test: the 0% asset (band 0) and the empty 72% asset
+        // both breach; the only in-band asset is above its target, so it has no gap to take
+        // the freed 55%. It used to absorb it anyway and end at 76% (band 9% to 47%).
+        let t = TargetAllocation::new(&[0.0, 0.721, 0.279]).unwrap();
+        let band = ThresholdBand::Relative(0.668);
+        let mut h = Holdings::from_values(&[9_152_778.5, 0.0, 7_608_595.9]);
+        let total = h.total();
+        to_band_edge(&mut h, &t, band);
+        assert!((h.total() / total - 1.0).abs() < 1e-12);
+        let w = h.weights();
+        for (i, &target) in t.weights().iter().enumerate() {
+            let half = band.half_width(target);
+            assert!((w[i] - target).abs() <= half + 1e-12, "asset {i}: {}", w[i]);
+        }
+        assert_eq!(w[0], 0.0);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! Exit codes (also in `--help` and the README):
 //! 0 success; 2 invalid input (usage, scenario, holdings or data file); 3 output could not
-//! be written (including an existing report folder without `--force`); 101 a bug (panic).
+//! be written (including an existing report folder without `--force`); 101 a bug (panic);
+//! 130 interrupted (Ctrl-C) with no report written.
 
+pub mod interrupt;
 mod table;
 
 use crate::metrics::RunResults;
@@ -18,9 +20,12 @@ use std::process::ExitCode;
 pub const EXIT_INPUT: u8 = 2;
 /// Exit code: output could not be written.
 pub const EXIT_OUTPUT: u8 = 3;
+/// Most worker threads `--threads` accepts (more only costs memory and start-up time).
+pub const MAX_THREADS: usize = 1024;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 2 invalid input (usage, scenario, holdings or data file); \
-3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug).";
+3 output not written (e.g. the report folder exists and --force was not given); 101 internal error (a bug); \
+130 interrupted (Ctrl-C): no report written and no temporary folder left.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -110,6 +115,9 @@ impl Failure {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Run(_)) {
+        interrupt::install();
+    }
     let mut stdout = std::io::stdout().lock();
     match dispatch(cli, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
@@ -190,7 +198,11 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         )));
     }
     let threads = match args.threads {
-        Some(0) => return Err(Failure::input("--threads 0: use 1 or more")),
+        Some(t) if t == 0 || t > MAX_THREADS => {
+            return Err(Failure::input(format!(
+                "--threads {t}: use 1 to {MAX_THREADS}"
+            )));
+        }
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
@@ -213,15 +225,38 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         b.set_message(sc.name.clone());
         b
     };
+    interrupt::begin_simulating();
     let results = pool.install(|| crate::engine::run_all(sim, &|n| bar.inc(n)));
     bar.finish_and_clear();
 
-    crate::report::write_report(&out_dir, &results, &sc.source, args.force).map_err(|e| {
-        Failure {
-            code: e.exit_code(),
-            message: e.to_string(),
-        }
+    let interrupted = || Failure {
+        code: interrupt::EXIT_INTERRUPTED,
+        message: "interrupted: no report was written".into(),
+    };
+    if !interrupt::begin_writing(crate::report::temp_dir_for(&out_dir)) {
+        return Err(interrupted());
+    }
+    let written = crate::report::write_report_cancellable(
+        &out_dir,
+        &results,
+        &sc.source,
+        args.force,
+        &interrupt::interrupted,
+    );
+    interrupt::finish_writing();
+    written.map_err(|e| Failure {
+        code: e.exit_code(),
+        message: e.to_string(),
     })?;
+    if interrupt::interrupted() {
+        return Err(Failure {
+            code: interrupt::EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted after the report was complete: {} is whole",
+                out_dir.display()
+            ),
+        });
+    }
     Ok((results, out_dir))
 }
 

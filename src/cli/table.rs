@@ -88,6 +88,12 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
     for row in &rows {
         let _ = writeln!(s, "{}", line(row));
     }
+    if !r.notes.is_empty() {
+        let _ = writeln!(s, "\nnotes:");
+        for n in &r.notes {
+            let _ = writeln!(s, "  - {n}");
+        }
+    }
     if !r.pairs.is_empty() {
         let _ = writeln!(
             s,

@@ -385,10 +385,12 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
         let mut outcome = st.out;
         outcome.terminal_nominal = st.wealth();
         outcome.terminal_real = outcome.terminal_nominal / cpi;
-        outcome.cagr = if st.live_steps > 0 && st.twr > 0.0 {
+        outcome.cagr = if st.live_steps == 0 {
+            0.0
+        } else if st.twr > 0.0 {
             st.twr.powf(1.0 / years_f(st.live_steps)) - 1.0
         } else {
-            0.0
+            -1.0 // wiped out by a -100% return
         };
         outcome.volatility = if st.live_steps > 1 {
             let n = f64::from(st.live_steps);

@@ -127,6 +127,11 @@ pub struct RunResults {
     /// The scenario's stress tests, each run on the same paths as the base case.
     #[serde(default)]
     pub stresses: Vec<StressSummary>,
+    /// What a reader should know about these numbers, in plain words: "all paths are
+    /// identical", "every path failed by year 12", ... (see [`notes::notes`]). Empty for an
+    /// unremarkable run, and then left out of JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Spending actually delivered, and how much the first decade of returns decided.
@@ -163,6 +168,7 @@ pub struct StressSummary {
 }
 
 pub mod accumulate;
+pub mod notes;
 pub mod quantile;
 mod summary;
 

@@ -57,6 +57,9 @@ const WEALTH_BINS: usize = BINS_PER_DECADE * DECADES;
 pub struct WealthHistogram {
     /// `[0]`: below $1 (zero); `[1..=WEALTH_BINS]`: log bins; last: $10^13 and above.
     counts: Box<[u32]>,
+    /// Smallest and largest value added (NaN ignored): quantiles stay within them, so a
+    /// histogram of identical values reports that value exactly.
+    range: Range,
 }
 
 impl Default for WealthHistogram {
@@ -69,11 +72,13 @@ impl WealthHistogram {
     pub fn new() -> Self {
         Self {
             counts: vec![0; WEALTH_BINS + 2].into_boxed_slice(),
+            range: Range::EMPTY,
         }
     }
 
     #[inline]
     pub fn add(&mut self, v: f64) {
+        self.range.add(v);
         let bin = if v.is_nan() || v < 1.0 {
             0
         } else {
@@ -87,6 +92,7 @@ impl WealthHistogram {
         for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
             *a += b;
         }
+        self.range.merge(o.range);
     }
 
     pub fn count(&self) -> u64 {
@@ -115,7 +121,9 @@ impl WealthHistogram {
                 }
                 let frac = ((rank - cum as f64 + 0.5) / f64::from(c)).clamp(0.0, 1.0);
                 let lo = (bin - 1) as f64 / BINS_PER_DECADE as f64;
-                return 10f64.powf(lo + frac / BINS_PER_DECADE as f64);
+                return self
+                    .range
+                    .clamp(10f64.powf(lo + frac / BINS_PER_DECADE as f64));
             }
             cum += u64::from(c);
         }
@@ -127,12 +135,50 @@ impl WealthHistogram {
     }
 }
 
+/// The smallest and largest finite value seen (merged exactly in any order).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Range {
+    min: f64,
+    max: f64,
+}
+
+impl Range {
+    const EMPTY: Range = Range {
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+    };
+
+    #[inline]
+    fn add(&mut self, v: f64) {
+        if v.is_finite() {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+    }
+
+    fn merge(&mut self, o: Range) {
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    /// `x` moved into `[min, max]`; unchanged when nothing finite was seen.
+    fn clamp(self, x: f64) -> f64 {
+        if self.min <= self.max {
+            x.clamp(self.min, self.max)
+        } else {
+            x
+        }
+    }
+}
+
 /// Evenly spaced histogram on `[lo, hi]`; values outside are clamped to the ends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearHistogram {
     lo: f64,
     hi: f64,
     counts: Box<[u32]>,
+    /// Smallest and largest value added: quantiles stay within them.
+    range: Range,
 }
 
 impl LinearHistogram {
@@ -141,6 +187,7 @@ impl LinearHistogram {
             lo,
             hi,
             counts: vec![0; bins.max(1)].into_boxed_slice(),
+            range: Range::EMPTY,
         }
     }
 
@@ -149,6 +196,7 @@ impl LinearHistogram {
         if v.is_nan() {
             return;
         }
+        self.range.add(v);
         let n = self.counts.len();
         let x = ((v - self.lo) / (self.hi - self.lo) * n as f64).floor();
         let bin = if x < 0.0 { 0 } else { (x as usize).min(n - 1) };
@@ -159,6 +207,7 @@ impl LinearHistogram {
         for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
             *a += b;
         }
+        self.range.merge(o.range);
     }
 
     pub fn quantile(&self, q: f64) -> f64 {
@@ -172,11 +221,11 @@ impl LinearHistogram {
         for (bin, &c) in self.counts.iter().enumerate() {
             if c > 0 && rank < (cum + u64::from(c)) as f64 {
                 let frac = ((rank - cum as f64 + 0.5) / f64::from(c)).clamp(0.0, 1.0);
-                return self.lo + (bin as f64 + frac) * width;
+                return self.range.clamp(self.lo + (bin as f64 + frac) * width);
             }
             cum += u64::from(c);
         }
-        self.hi
+        self.range.clamp(self.hi)
     }
 
     pub fn percentiles(&self) -> Percentiles {
@@ -215,6 +264,26 @@ mod tests {
         }
         assert_eq!(h.quantile(0.5), 0.0);
         assert!((h.quantile(1.0) / 500.0 - 1.0).abs() < 0.012);
+    }
+
+    #[test]
+    fn identical_values_give_equal_exact_quantiles() {
+        let mut w = WealthHistogram::new();
+        let mut l = LinearHistogram::new(-1.0, 1.0, 4000);
+        for _ in 0..1000 {
+            w.add(1_234_567.0);
+            l.add(0.054321);
+        }
+        let (wp, lp) = (w.percentiles(), l.percentiles());
+        assert_eq!((wp.p5, wp.p95), (1_234_567.0, 1_234_567.0));
+        assert_eq!((lp.p5, lp.p50, lp.p95), (0.054321, 0.054321, 0.054321));
+        // Beyond the histogram's ends, quantiles stay within the observed values.
+        let mut l = LinearHistogram::new(-1.0, 1.0, 10);
+        l.add(1.6);
+        l.add(1.7);
+        for q in [0.0, 0.5, 1.0] {
+            assert!((1.6..=1.7).contains(&l.quantile(q)), "q={q}");
+        }
     }
 
     #[test]

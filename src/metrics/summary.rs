@@ -149,7 +149,7 @@ pub(crate) fn summarize(
         }
     }
 
-    RunResults {
+    let mut results = RunResults {
         scenario_name: sim.name.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         seed: sim.seed,
@@ -172,7 +172,10 @@ pub(crate) fn summarize(
         retirement,
         yearly_spending,
         stresses: Vec::new(),
-    }
+        notes: Vec::new(),
+    };
+    results.notes = super::notes::notes(&results);
+    results
 }
 
 /// R squared of a least-squares line through (x, y) given n and the sums of x, y, x^2, y^2

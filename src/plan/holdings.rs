@@ -226,7 +226,8 @@ pub struct Lot {
     pub amount: Decimal,
     /// Cost basis of the lot.
     pub basis: Decimal,
-    pub(crate) span: Option<Range<usize>>,
+    /// Where `acquired` is written, for errors about the date.
+    pub(crate) acquired_span: Option<Range<usize>>,
 }
 
 /// One account and what it holds.
@@ -396,6 +397,11 @@ fn money(src: &Source, path: &str, v: &Spanned<Value>) -> Result<Decimal, PlanEr
             }
             Ok(d.round_dp(2))
         }
+        Value::Float(f) if !f.is_finite() => Err(src.error(
+            path,
+            span,
+            format!("{f} is not a dollar amount; allowed: a string like \"1234.56\" (zero or more, at most two decimals)"),
+        )),
         Value::Float(f) => Err(src.error(
             path,
             span,
@@ -619,7 +625,7 @@ fn validate(src: Source, raw: RawFile) -> Result<Holdings, PlanError> {
                 acquired,
                 amount,
                 basis,
-                span: Some(lot.amount.span()),
+                acquired_span: Some(lot.acquired.span()),
             });
         }
         // Lots, where given, must add up to the holding exactly.

@@ -140,7 +140,7 @@ mod tests {
             acquired: Date::parse(acquired).unwrap(),
             amount,
             basis,
-            span: None,
+            acquired_span: None,
         }
     }
 

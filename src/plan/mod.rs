@@ -164,9 +164,22 @@ impl PlanArgs {
 /// Reads and validates a holdings file and builds its plan.
 pub fn plan_file(path: &std::path::Path, options: &Options) -> Result<Plan, PlanError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read {
-        file: file.clone(),
-        source,
+    let text = std::fs::read_to_string(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::InvalidData {
+            PlanError::input(InputError {
+                file: file.clone(),
+                path: None,
+                line: None,
+                column: None,
+                message: "it is not UTF-8 text; a holdings file is a TOML text file (UTF-8)".into(),
+                excerpt: None,
+            })
+        } else {
+            PlanError::Read {
+                file: file.clone(),
+                source,
+            }
+        }
     })?;
     let holdings = Holdings::parse(&file, &text)?;
     planner::build(&holdings, options)

@@ -320,7 +320,7 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
             if l.acquired > date {
                 return Err(h.error(
                     &format!("accounts[{}].lots[{}].acquired", a.index, l.index),
-                    l.span.clone(),
+                    l.acquired_span.clone(),
                     format!("lot acquired {} is after the plan date {date}; allowed: a date on or before the plan date", l.acquired),
                 ));
             }

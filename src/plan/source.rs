@@ -89,10 +89,17 @@ impl Source {
     /// Converts a TOML syntax or deserialization error, adding the field path.
     pub fn toml_error(&self, e: &toml::de::Error) -> PlanError {
         let span = e.span();
-        let mut path = span
+        // A missing top-level field is reported against the whole document.
+        let whole = span
             .as_ref()
-            .and_then(|s| self.path_at(s.start))
-            .unwrap_or_default();
+            .is_some_and(|s| s.start == 0 && (s.end == 0 || s.end >= self.text.trim_end().len()));
+        let mut path = match &span {
+            Some(s) if !whole => self
+                .path_at(s.start)
+                .or_else(|| self.guess_path(s.start))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         let mut message = e.message().trim().to_string();
         if let Some(rest) = message.strip_prefix("missing field `")
             && let Some(field) = rest.split('`').next()
@@ -105,7 +112,93 @@ impl Source {
                 " (a misspelt key? the holdings format is in the README's \"Trade plan\" section)",
             );
         }
-        self.error(&path, span, message)
+        self.error(&path, if whole { None } else { span }, message)
+    }
+
+    /// For a file the parser cannot recover (a duplicate key, an unclosed header): the path
+    /// from the `[table]` header above `offset` (arrays of tables counted, `accounts[1]`), the
+    /// key on the line, and the key under `offset` if it differs (`holdings.stocks` in an
+    /// inline table).
+    pub fn guess_path(&self, offset: usize) -> Option<String> {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = self.text[line_start..line_end].trim();
+        let bare = |k: &str| {
+            let k = k.trim().trim_matches('"');
+            (!k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '(' | ')')))
+            .then(|| k.to_string())
+        };
+        let header_name = |l: &str| -> Option<(String, bool)> {
+            let l = l.split('#').next().unwrap_or("").trim();
+            let array = l.starts_with("[[");
+            let inner = l.trim_start_matches('[').trim_end_matches(']').trim();
+            let ok = l.starts_with('[')
+                && !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            ok.then(|| (inner.to_string(), array))
+        };
+        if let Some((name, _)) = header_name(line) {
+            return Some(name);
+        }
+        // The enclosing table, with arrays of tables indexed by counting their headers.
+        let mut table = String::new();
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for l in self.text[..line_start].lines() {
+            if let Some((name, array)) = header_name(l) {
+                if array {
+                    let count = match counts.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, c)) => {
+                            *c += 1;
+                            *c
+                        }
+                        None => {
+                            counts.push((name.clone(), 0));
+                            0
+                        }
+                    };
+                    // Arrays nested in this one restart under its new element.
+                    counts.retain(|(n, _)| !n.starts_with(&format!("{name}.")));
+                    table = indexed(&name, &counts, count);
+                } else {
+                    table = indexed(&name, &counts, usize::MAX);
+                }
+            }
+        }
+        let lhs = line.split_once('=').and_then(|(k, _)| bare(k));
+        let under = {
+            let start = self.text[..offset]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let end = self.text[offset..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .map_or(self.text.len(), |i| offset + i);
+            // Only a key: the token is followed by `=`.
+            let is_key = self.text[end..line_end].trim_start().starts_with('=');
+            bare(&self.text[start.max(line_start)..end.max(start)]).filter(|_| is_key)
+        };
+        let mut path = table;
+        if let Some(k) = &lhs {
+            path = join(&path, k);
+        }
+        if let Some(u) = under
+            && Some(&u) != lhs.as_ref()
+            && lhs.is_some()
+        {
+            path = join(&path, &u);
+        }
+        (!path.is_empty()).then_some(path)
     }
 
     /// The TOML path (`accounts[1].lots[0].basis`) of the key or value at byte `offset`.
@@ -120,6 +213,31 @@ impl Source {
         let mut path = String::new();
         find(&root, offset, strict, &mut path).then_some(path)
     }
+}
+
+/// `accounts.lots` with the current indexes of its arrays: `accounts[1].lots[0]` (`own`
+/// is the index of the last segment when it is an array of tables, else `usize::MAX`).
+fn indexed(name: &str, counts: &[(String, usize)], own: usize) -> String {
+    let mut out = String::new();
+    let mut prefix = String::new();
+    let parts: Vec<&str> = name.split('.').collect();
+    for (k, part) in parts.iter().enumerate() {
+        prefix = if prefix.is_empty() {
+            part.to_string()
+        } else {
+            format!("{prefix}.{part}")
+        };
+        out = join(&out, part);
+        let index = if k + 1 == parts.len() && own != usize::MAX {
+            Some(own)
+        } else {
+            counts.iter().find(|(n, _)| *n == prefix).map(|(_, c)| *c)
+        };
+        if let Some(i) = index {
+            out.push_str(&format!("[{i}]"));
+        }
+    }
+    out
 }
 
 fn contains(span: &Range<usize>, offset: usize) -> bool {

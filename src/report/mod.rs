@@ -59,6 +59,9 @@ pub enum ReportError {
     Polars(#[from] polars::error::PolarsError),
     #[error("cannot draw chart {chart}: {message}")]
     Chart { chart: String, message: String },
+    /// Cancelled (Ctrl-C) while writing; the temporary folder was removed.
+    #[error("interrupted: the report was not written and its temporary folder was removed")]
+    Interrupted,
 }
 
 impl ReportError {
@@ -67,6 +70,8 @@ impl ReportError {
         match self {
             ReportError::OutputExists(_) => 3,
             ReportError::Io { .. } | ReportError::Polars(_) | ReportError::Chart { .. } => 3,
+            // 128 + SIGINT, as a shell reports a process stopped by Ctrl-C.
+            ReportError::Interrupted => 130,
         }
     }
 }
@@ -91,6 +96,34 @@ pub fn write_report(
     scenario_source: &str,
     force: bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_report_cancellable(out_dir, results, scenario_source, force, &|| false)
+}
+
+/// The hidden temporary folder a report for `out_dir` is built in by this process
+/// (`.<name>.tmp-<pid>` next to it); `None` if `out_dir` has no folder name.
+pub fn temp_dir_for(out_dir: &Path) -> Option<PathBuf> {
+    let name = out_dir.file_name()?.to_string_lossy();
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some(parent.join(format!(".{name}.tmp-{}", std::process::id())))
+}
+
+/// As [`write_report`], checking `cancelled` before every file. Once it returns true, the
+/// temporary folder is removed and [`ReportError::Interrupted`] returned: nothing is left
+/// behind and an existing report is untouched. Once the finished folder is being moved into
+/// place, the move completes.
+pub fn write_report_cancellable(
+    out_dir: &Path,
+    results: &RunResults,
+    scenario_source: &str,
+    force: bool,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Vec<PathBuf>, ReportError> {
+    if cancelled() {
+        return Err(ReportError::Interrupted);
+    }
     if exists(out_dir) && !force {
         return Err(ReportError::OutputExists(out_dir.to_path_buf()));
     }
@@ -110,15 +143,14 @@ pub fn write_report(
     };
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
 
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if exists(&tmp) {
         // Left over from an earlier crash of a process with the same id.
         remove_any(&tmp).map_err(|e| io_err(&tmp, e))?;
     }
     fs::create_dir(&tmp).map_err(|e| io_err(&tmp, e))?;
 
-    let relative = match write_all(&tmp, results, scenario_source) {
+    let relative = match write_all(&tmp, results, scenario_source, cancelled) {
         Ok(files) => files,
         Err(e) => {
             let _ = fs::remove_dir_all(&tmp);
@@ -178,10 +210,20 @@ fn write_all(
     dir: &Path,
     results: &RunResults,
     scenario_source: &str,
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
     use tables::Wealth;
+    let check = || {
+        if cancelled() {
+            Err(ReportError::Interrupted)
+        } else {
+            Ok(())
+        }
+    };
+    let stamp = tables::Stamp::new(results);
     let mut files: Vec<PathBuf> = vec![];
     let mut csv = |df: &mut polars::prelude::DataFrame, name: &str| -> Result<(), ReportError> {
+        check()?;
         tables::write_csv(df, &dir.join(name))?;
         files.push(name.into());
         Ok(())
@@ -205,10 +247,12 @@ fn write_all(
         (&mut real, "yearly_real_wealth.parquet"),
         (&mut nominal, "yearly_nominal_wealth.parquet"),
     ] {
-        tables::write_parquet(df, &dir.join(name))?;
+        check()?;
+        tables::write_parquet(df, &dir.join(name), &stamp)?;
         files.push(name.into());
     }
 
+    check()?;
     tables::write_json(
         &tables::SummaryJson::new(results),
         &dir.join("summary.json"),
@@ -224,6 +268,7 @@ fn write_all(
     fs::create_dir(&chart_dir).map_err(|e| io_err(&chart_dir, e))?;
     let data = charts::ChartData::new(results);
     for kind in ChartKind::ALL {
+        check()?;
         for path in charts::render(kind, &data, &chart_dir)? {
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
             files.push(rel);

@@ -207,10 +207,41 @@ pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<(), ReportError> {
     Ok(())
 }
 
-pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), ReportError> {
+/// Who wrote a table: stored in every Parquet file's key-value metadata (`driftlab.*` keys)
+/// so that a table copied out of its report folder still says how to reproduce it.
+pub struct Stamp {
+    pub tool_version: String,
+    pub seed: u64,
+    pub scenario: String,
+    pub paths: usize,
+}
+
+impl Stamp {
+    pub fn new(r: &RunResults) -> Self {
+        Stamp {
+            tool_version: r.tool_version.clone(),
+            seed: r.seed,
+            scenario: r.scenario_name.clone(),
+            paths: r.paths,
+        }
+    }
+
+    fn key_values(&self) -> Vec<(String, String)> {
+        vec![
+            ("driftlab.tool".into(), "driftlab".into()),
+            ("driftlab.tool_version".into(), self.tool_version.clone()),
+            ("driftlab.seed".into(), self.seed.to_string()),
+            ("driftlab.scenario".into(), self.scenario.clone()),
+            ("driftlab.paths".into(), self.paths.to_string()),
+        ]
+    }
+}
+
+pub fn write_parquet(df: &mut DataFrame, path: &Path, stamp: &Stamp) -> Result<(), ReportError> {
     let file = File::create(path).map_err(|e| io_err(path, e))?;
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(stamp.key_values())))
         .finish(df)?;
     Ok(())
 }
@@ -228,6 +259,9 @@ pub struct SummaryJson<'a> {
     pub market: &'a str,
     pub strategies: &'a [StrategySummary],
     pub paired_differences: &'a [PairedDifference],
+    /// Plain-language notes on the run (see [`crate::metrics::notes`]); left out when empty.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
 }
 
 impl<'a> SummaryJson<'a> {
@@ -243,6 +277,7 @@ impl<'a> SummaryJson<'a> {
             market: &r.market,
             strategies: &r.strategies,
             paired_differences: &r.pairs,
+            notes: &r.notes,
         }
     }
 }

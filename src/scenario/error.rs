@@ -69,7 +69,12 @@ impl<'a> Locator<'a> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.src[..offset.min(self.src.len())].matches('\n').count() + 1
+        // An offset inside a character must not panic.
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        self.src[..offset].matches('\n').count() + 1
     }
 
     /// Line of the deepest part of `path` present in the file.
@@ -113,30 +118,62 @@ impl<'a> Locator<'a> {
 
     /// Converts a TOML syntax or type error, naming the key on the offending line.
     pub(crate) fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
-        let (line, key) = match e.span() {
-            Some(span) => {
-                let line = self.line_of(span.start);
-                (Some(line), self.key_at(span.start))
+        let mut message = plain_types(e.message().trim());
+        let (line, mut key) = match e.span() {
+            // A missing top-level key is reported against the whole document: no line.
+            Some(span)
+                if span.start == 0 && (span.end == 0 || span.end >= self.src.trim_end().len()) =>
+            {
+                (None, String::new())
             }
+            Some(span) => (Some(self.line_of(span.start)), self.key_at(span.start)),
             None => (None, String::new()),
         };
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            // The span of a missing field is its table: name the field itself.
+            key = if key.is_empty() {
+                field.to_string()
+            } else {
+                format!("{key}.{field}")
+            };
+            message.push_str(
+                ": this key is required (the format is in the README, section \"Scenario files\")",
+            );
+        }
         ScenarioError {
             file: self.file.clone(),
             line,
             key,
-            message: e.message().trim().to_string(),
+            message,
         }
     }
 
-    /// Best guess of the dotted key at a byte offset: the enclosing `[table]` header plus
-    /// the left-hand side of the line's `key = value`.
+    /// The dotted key at a byte offset, e.g. `asset[1].target`: found in the parse tree
+    /// (recovered as far as possible from a file with a syntax error), else guessed from the
+    /// enclosing `[table]` header and the left-hand side of the line's `key = value`.
     fn key_at(&self, offset: usize) -> String {
-        let before = &self.src[..offset.min(self.src.len())];
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let tree = crate::plan::source::Source::new(self.file.as_str(), self.src);
+        if let Some(path) = tree
+            .path_at(offset)
+            .or_else(|| tree.guess_path(offset))
+            .filter(|p| !p.is_empty())
+        {
+            return path;
+        }
+        let clean = |s: &str| s.trim().trim_start_matches('\u{feff}').trim().to_string();
+        let before = &self.src[..offset];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line_end = self.src[line_start..]
             .find('\n')
             .map_or(self.src.len(), |i| line_start + i);
-        let line = &self.src[line_start..line_end];
+        let line = clean(&self.src[line_start..line_end]);
         let lhs = line
             .split_once('=')
             .map(|(k, _)| k.trim().trim_matches('"').to_string())
@@ -144,20 +181,56 @@ impl<'a> Locator<'a> {
         let header = before[..line_start]
             .lines()
             .rev()
-            .map(str::trim)
-            .find(|l| l.starts_with('['))
-            .map(|h| h.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+            .map(clean)
+            .find_map(|l| table_header(&l))
             .unwrap_or_default();
         match (header.is_empty(), lhs.is_empty()) {
-            (_, true) if line.trim_start().starts_with('[') => line
-                .trim()
-                .trim_matches(|c| c == '[' || c == ']')
-                .to_string(),
+            (_, true) if line.starts_with('[') => table_header(&line).unwrap_or_else(|| {
+                line.trim_matches(|c| c == '[' || c == ']')
+                    .trim()
+                    .to_string()
+            }),
             (true, _) => lhs,
             (false, true) => header,
             (false, false) => format!("{header}.{lhs}"),
         }
     }
+}
+
+/// The name in a `[table]` or `[[array]]` header line (not an array value such as
+/// `[0.1, 1.0],` on a line of its own).
+fn table_header(line: &str) -> Option<String> {
+    let line = line.split('#').next().unwrap_or("").trim();
+    let inner = line.strip_prefix('[')?.strip_suffix(']')?;
+    let inner = inner
+        .strip_prefix('[')
+        .and_then(|i| i.strip_suffix(']'))
+        .unwrap_or(inner)
+        .trim();
+    let key_like = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'' | ' '));
+    key_like.then(|| inner.to_string())
+}
+
+/// serde's Rust type names in TOML errors, in words: "expected i64" -> "expected an integer".
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    if m.contains(" as i128") {
+        m = m
+            .replace("invalid type: integer ", "")
+            .replace(" as i128", " is too large");
+    }
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    m
 }
 
 #[cfg(test)]

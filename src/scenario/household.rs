@@ -189,11 +189,23 @@ impl Lowering<'_> {
                     (x, y) => Ok(x.or(y)),
                 }
             };
+        // Name the key the user wrote: [cash_flows] withdrawal_rate / withdrawal_amount, or
+        // the rule table's rate / amount.
+        let rate_key = if spec.rate.is_none() && legacy.0.is_some() {
+            "cash_flows.withdrawal_rate".to_string()
+        } else {
+            k("rate")
+        };
+        let amount_key = if spec.amount.is_none() && legacy.1.is_some() {
+            "cash_flows.withdrawal_amount".to_string()
+        } else {
+            k("amount")
+        };
         let rate = pick(spec.rate, legacy.0, "rate")?
-            .map(|r| self.finite(&k("rate"), r, 0.0, 1.0, "a withdrawal rate"))
+            .map(|r| self.finite(&rate_key, r, 0.0, 1.0, "a share of wealth"))
             .transpose()?;
         let amount = pick(spec.amount, legacy.1, "amount")?
-            .map(|a| self.finite(&k("amount"), a, 0.0, 1e10, "dollars per year"))
+            .map(|a| self.finite(&amount_key, a, 0.0, 1e10, "dollars per year"))
             .transpose()?;
         let inflation_adjusted = spec.inflation_adjusted.or(legacy.2).unwrap_or(true);
         let need_rate = |rule: &str| {
@@ -238,7 +250,10 @@ impl Lowering<'_> {
         Ok(match rule {
             "constant" => match (rate, amount) {
                 (Some(_), Some(_)) => {
-                    return Err(self.err(&k("amount"), "give a rate or an amount, not both"));
+                    return Err(self.err(
+                        &amount_key,
+                        "give a rate or an amount (withdrawal_rate or withdrawal_amount), not both",
+                    ));
                 }
                 (Some(r), None) => WithdrawalRule::Constant {
                     first: FirstWithdrawal::Rate(r),

@@ -46,7 +46,11 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         file: file.clone(),
         line: None,
         key: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
+        message: if e.kind() == std::io::ErrorKind::InvalidData {
+            "cannot read the scenario file: it is not UTF-8 text; a scenario is a TOML text file (UTF-8)".into()
+        } else {
+            format!("cannot read the scenario file: {e}")
+        },
     })?;
     let stem = path
         .file_stem()
@@ -272,6 +276,20 @@ impl Lowering<'_> {
             return Err(self.err(
                 "strategy",
                 format!("{} strategies: at most {MAX_STRATEGIES}", strategies.len()),
+            ));
+        }
+        // Reports key rows, columns and paired differences by strategy name.
+        if let Some((i, s)) = strategies.iter().enumerate().find(|(i, s)| {
+            strategies[..*i]
+                .iter()
+                .any(|t| t.name.trim() == s.name.trim())
+        }) {
+            return Err(self.err(
+                &format!("strategy[{i}].name"),
+                format!(
+                    "`{}` is used twice; strategy names must be unique, because reports key their rows by name",
+                    s.name
+                ),
             ));
         }
         let baseline = match &sim.baseline {

@@ -1,8 +1,10 @@
 //! Integration tests: one binary (each test binary links polars, so they are kept together).
 
 mod cli;
+mod fuzz;
 mod plan;
 mod retirement;
+mod robustness;
 mod scenarios;
 mod validation;
 
