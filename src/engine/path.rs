@@ -78,6 +78,14 @@ impl StrategyState {
 /// Receives year-end wealth as the path runs (the aggregation hook; no per-path storage).
 pub trait YearEndSink {
     fn record(&mut self, strategy: usize, year: u32, nominal: f64, real: f64, solvent: bool);
+
+    /// Receives a strategy's holdings (nominal dollars per asset, scenario order) at the
+    /// end of every step, after rebalancing, while the strategy is solvent. `step` counts
+    /// from 1, so the time is `step / steps_per_year` years; the start is `sim.initial`.
+    /// Optional: the default ignores it, so the aggregation sink pays nothing. Used to
+    /// chart allocation drift on a few re-simulated paths
+    /// ([`crate::report::sample_allocation_drift`]).
+    fn holdings(&mut self, _strategy: usize, _step: u32, _holdings: &Holdings) {}
 }
 
 /// Ignores year-end records (for single-path inspection).
@@ -210,6 +218,7 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                     st.out.turnover += 0.5 * trades.dollars / after;
                 }
             }
+            sink.holdings(s, step + 1, &st.holdings);
             // 5. Year-end record.
             if year_end {
                 sink.record(s, (step + 1) / spy, after, after / cpi_end, true);
