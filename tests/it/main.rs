@@ -2,6 +2,7 @@
 
 mod cli;
 mod plan;
+mod research;
 mod scenarios;
 
 use std::path::{Path, PathBuf};
