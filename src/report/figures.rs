@@ -108,6 +108,50 @@ fn signed_pp(v: f64) -> String {
     }
 }
 
+/// A noisy dense series as a 2-pixel line: two 1-pixel lines `dy` (one pixel) apart.
+/// plotters' bitmap backend turns thicker lines into polygons whose joins spike far past
+/// the data at sharp reversals, which month-by-month series have; 1-pixel lines do not.
+fn crisp(run: &[(f64, f64)], dy: f64) -> [Vec<(f64, f64)>; 2] {
+    [
+        run.iter().map(|&(x, y)| (x, y + dy)).collect(),
+        run.to_vec(),
+    ]
+}
+
+/// A one-line legend: a muted lead, then a colour swatch and label per item, from `x0`.
+fn legend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lead: &str,
+    items: &[(String, RGBColor)],
+    x0: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.dim_in_pixel();
+    let y = h as i32 / 2;
+    let style = font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut x = x0;
+    if !lead.is_empty() {
+        area.draw_text(lead, &style.color(&MUTED), (x, y))?;
+        x += area.estimate_text_size(lead, &style)?.0 as i32 + 16;
+    }
+    for (label, color) in items {
+        let text = ellipsize(label, 24);
+        let text_w = area.estimate_text_size(&text, &style)?.0 as i32;
+        if x + 32 + text_w > w as i32 {
+            break;
+        }
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 26, y)],
+            color.stroke_width(4),
+        ))?;
+        area.draw_text(&text, &style, (x + 32, y))?;
+        x += 32 + text_w + 22;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // Dot-and-whisker rows (charts 5 and 6).
 
@@ -496,23 +540,13 @@ where
 
     // Legend: one swatch per sampled path.
     let path_color = |i: usize| PALETTE[i % PALETTE.len()];
-    let legend_style = font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center));
-    let mut x = 34i32;
-    let lead = "Sample paths:";
-    legend.draw_text(lead, &legend_style.color(&MUTED), (x, 17))?;
-    x += legend.estimate_text_size(lead, &legend_style)?.0 as i32 + 16;
-    for (i, p) in drift.series.iter().enumerate() {
-        if x > body_w as i32 - 80 {
-            break;
-        }
-        legend.draw(&PathElement::new(
-            vec![(x, 17), (x + 26, 17)],
-            path_color(i).stroke_width(4),
-        ))?;
-        let text = ellipsize(&p.label, 18);
-        legend.draw_text(&text, &legend_style, (x + 32, 17))?;
-        x += 32 + legend.estimate_text_size(&text, &legend_style)?.0 as i32 + 22;
-    }
+    let items: Vec<(String, RGBColor)> = drift
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.label.clone(), path_color(i)))
+        .collect();
+    legend_row(&legend, "Sample paths:", &items, 34)?;
 
     let spy = drift.steps_per_year.max(1) as f64;
     let max_t = drift
@@ -581,8 +615,11 @@ where
                     )
                 })
                 .collect();
+            let dy = (y_hi - y_lo) / chart.plotting_area().dim_in_pixel().1.max(1) as f64;
             for run in finite_runs(&pts) {
-                chart.draw_series(LineSeries::new(run, path_color(pi).stroke_width(2)))?;
+                for line in crisp(&run, dy) {
+                    chart.draw_series(LineSeries::new(line, path_color(pi).stroke_width(1)))?;
+                }
             }
         }
         // The target on top, so the paths do not hide it.
@@ -658,6 +695,13 @@ where
     };
 
     let two = baseline.is_some() && data.strategies.len() > 1;
+    let (legend, body) = body.split_vertically(30);
+    let items: Vec<(String, RGBColor)> = data
+        .strategies
+        .iter()
+        .map(|s| (s.name.to_string(), s.color))
+        .collect();
+    legend_row(&legend, "", &items, 102)?;
     let (_, body_h) = body.dim_in_pixel();
     let (top, bottom) = if two {
         let (t, b) = body.split_vertically(body_h * 55 / 100);
@@ -693,29 +737,14 @@ where
         mesh.x_desc(x_desc);
     }
     mesh.draw()?;
+    let dy_top = (y_hi - y_lo) / chart.plotting_area().dim_in_pixel().1.max(1) as f64;
     for (i, s) in data.strategies.iter().enumerate() {
-        let color = s.color;
-        let mut first = true;
         for run in finite_runs(&series(i)) {
-            let drawn = chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
-            if first {
-                drawn.label(ellipsize(s.name, 30)).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
-                });
-                first = false;
+            for line in crisp(&run, dy_top) {
+                chart.draw_series(LineSeries::new(line, s.color.stroke_width(1)))?;
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(10)
-        .legend_area_size(32)
-        .label_font(font(LEGEND_PX))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .draw()?;
-
     if let (Some(bottom), Some(b)) = (bottom, baseline) {
         let base = series(b);
         let diffs: Vec<(usize, Vec<(f64, f64)>)> = (0..data.strategies.len())
@@ -768,10 +797,13 @@ where
                 AXIS.stroke_width(2),
             )))?;
         }
+        let dy = (d_hi - d_lo) / chart.plotting_area().dim_in_pixel().1.max(1) as f64;
         for (s, d) in diffs {
             let color = data.strategies[s].color;
             for run in finite_runs(&d) {
-                chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
+                for line in crisp(&run, dy) {
+                    chart.draw_series(LineSeries::new(line, color.stroke_width(1)))?;
+                }
             }
         }
     }

@@ -271,10 +271,14 @@ where
                 )))?;
                 if let Some(px_size) = label_px {
                     let pct = v * 100.0;
-                    let text = if cell_w >= 40.0 && pct > 99.0 && pct < 100.0 {
-                        format!("{pct:.1}")
+                    // Above 99%, one decimal, truncated: 99.96% reads "99.9", never "100",
+                    // which is kept for paths that all succeeded.
+                    let text = if pct >= 100.0 {
+                        "100".to_string()
+                    } else if cell_w >= 40.0 && pct > 99.0 {
+                        format!("{:.1}", (pct * 10.0).floor() / 10.0)
                     } else {
-                        format!("{pct:.0}")
+                        format!("{:.0}", pct.floor().max(pct.round().min(99.0)))
                     };
                     let ink = text_on(c);
                     let style = font(px_size)
@@ -308,12 +312,18 @@ where
     let tick_style = font(TICK_PX - 2).pos(Pos::new(HPos::Left, VPos::Center));
     // Ticks every 10 (or 20) percentage points down from 100%; `lo` is a multiple of 10%.
     let span_pp = ((1.0 - lo) * 100.0).round() as i64;
-    let step_pp = if span_pp <= 50 { 10 } else { 20 };
-    let mut pp = 100i64;
-    while pp as f64 >= lo * 100.0 - 1e-9 {
+    let step_pp = if span_pp <= 70 { 10 } else { 20 };
+    let lo_pp = (lo * 100.0).round() as i64;
+    let mut ticks: Vec<i64> = (0..)
+        .map(|k| 100 - k * step_pp)
+        .take_while(|&t| t >= lo_pp)
+        .collect();
+    if ticks.last() != Some(&lo_pp) {
+        ticks.push(lo_pp);
+    }
+    for pp in ticks {
         let v = pp as f64 / 100.0;
         let frac = if lo < 1.0 { (v - lo) / (1.0 - lo) } else { 1.0 };
-        pp -= step_pp;
         let y = bottom - ((bottom - top) as f64 * frac).round() as i32;
         bar.draw(&PathElement::new(vec![(x1, y), (x1 + 5, y)], AXIS))?;
         bar.draw_text(&format!("{:.0}%", v * 100.0), &tick_style, (x1 + 8, y))?;
