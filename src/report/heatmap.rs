@@ -300,13 +300,15 @@ where
     let bottom = bh as i32 - 60;
     let x0 = 18i32;
     let x1 = 42i32;
-    let steps = (bottom - top).max(1);
-    for k in 0..steps {
-        let t = 1.0 - k as f64 / steps as f64;
-        bar.draw(&Rectangle::new(
-            [(x0, top + k), (x1, top + k + 1)],
-            viridis(t).filled(),
-        ))?;
+    // Bands a few pixels high that overlap by one pixel: 1-pixel bands leave anti-aliasing
+    // seams (stripes) when a browser scales the SVG.
+    let span = (bottom - top).max(1);
+    let bands = 64;
+    for k in 0..bands {
+        let y0 = top + span * k / bands;
+        let y1 = (top + span * (k + 1) / bands + 1).min(bottom);
+        let t = 1.0 - (k as f64 + 0.5) / bands as f64;
+        bar.draw(&Rectangle::new([(x0, y0), (x1, y1)], viridis(t).filled()))?;
     }
     bar.draw(&Rectangle::new([(x0, top), (x1, bottom)], AXIS))?;
     let tick_style = font(TICK_PX - 2).pos(Pos::new(HPos::Left, VPos::Center));

@@ -127,6 +127,25 @@ fn pct(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A share in percent with one decimal, or more where one decimal would round a share
+/// below 100% up to "100.0%" (or one above 0% down to "0.0%").
+pub fn share(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let mut d = 1;
+    while d < 4 {
+        let text = format!("{:.d$}", v * 100.0);
+        let shown: f64 = text.parse().unwrap_or(v * 100.0);
+        let misleading = (v < 1.0 && shown >= 100.0) || (v > 0.0 && shown <= 0.0);
+        if !misleading {
+            break;
+        }
+        d += 1;
+    }
+    format!("{:.d$}%", v * 100.0)
+}
+
 fn meta_row(out: &mut String, key: &str, value: &str) {
     let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(key), value);
 }
@@ -211,9 +230,9 @@ pub fn run_page(r: &RunResults, scenario_source: &str, figures: &[HtmlFigure]) -
             "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td></tr>",
             escape(&s.name),
             escape(&s.rule),
-            pct(s.success_rate, 1),
-            pct(lo, 1),
-            pct(hi, 1),
+            share(s.success_rate),
+            share(lo),
+            share(hi),
             dollars_label(s.terminal_real.p10),
             dollars_label(s.terminal_real.p50),
             dollars_label(s.terminal_real.p90),
@@ -360,7 +379,7 @@ pub fn sweep_page(s: &SweepResults, scenario_source: &str, figures: &[HtmlFigure
             let _ = write!(out, "<td>{}</td>", escape(&p.format(*v)));
         }
         for st in &pt.strategies {
-            let _ = write!(out, "<td>{}</td>", pct(st.success_rate, 1));
+            let _ = write!(out, "<td>{}</td>", share(st.success_rate));
         }
         out.push_str("</tr>\n");
     }
@@ -373,6 +392,17 @@ pub fn sweep_page(s: &SweepResults, scenario_source: &str, figures: &[HtmlFigure
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_never_round_to_certainty() {
+        assert_eq!(share(0.998), "99.8%");
+        assert_eq!(share(0.9996), "99.96%");
+        assert_eq!(share(0.99999), "99.999%");
+        assert_eq!(share(1.0), "100.0%");
+        assert_eq!(share(0.0004), "0.04%");
+        assert_eq!(share(0.0), "0.0%");
+        assert_eq!(share(f64::NAN), "n/a");
+    }
 
     #[test]
     fn escaping_and_inlining() {

@@ -313,7 +313,7 @@ pub fn render_text(s: &SweepResults) -> String {
         row.extend(
             p.strategies
                 .iter()
-                .map(|x| format!("{:.1}%", x.success_rate * 100.0)),
+                .map(|x| crate::report::html::share(x.success_rate)),
         );
         rows.push(row);
     }
