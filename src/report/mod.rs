@@ -13,7 +13,7 @@
 //! | `scenario.toml` | the scenario source, byte for byte |
 //! | `run.json` | reproducibility stamp: tool version, scenario, seed, paths, years, market |
 //! | `results.json` | the whole [`RunResults`] (what `driftlab report` reads back; non-finite numbers are `null`) |
-//! | `terminal_real_sorted.parquet` | tidy: `strategy_index, strategy, rank, terminal_real`: each strategy's terminal real wealth, sorted (the CDF chart) |
+//! | `terminal_real_sorted.parquet` | tidy: `strategy_index, rank, terminal_real`: each strategy's terminal real wealth, sorted (the CDF chart) |
 //! | `by_start_period.parquet` | historical windows only: the same table as `by_start_period.csv` |
 //! | `allocation_drift.csv/.parquet` | when sampled paths are given: `strategy, path, label, step, years, asset, target, weight` |
 //! | `charts/*.png`, `charts/*.svg` | the [`ChartKind`]s that apply: `fan_real_wealth`, `strategy_comparison`, `terminal_wealth_cdf`, `rebalancing_activity`, `success_rate`, `paired_differences` (two or more strategies), `allocation_drift` (sampled paths), `outcome_by_start` (rolling windows) |

@@ -201,28 +201,23 @@ pub fn by_start_period_frame(results: &RunResults) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(cols)
 }
 
-/// Every strategy's sorted terminal real wealth, tidy: `strategy_index, strategy, rank,
-/// terminal_real` (rank 0 is the lowest). `driftlab report` reads it back for the CDF.
+/// Every strategy's sorted terminal real wealth, tidy: `strategy_index, rank,
+/// terminal_real` (rank 0 is the lowest; names are in `results.json`). 16 bytes a row, like
+/// the engine's own per-path storage. `driftlab report` reads it back for the CDF.
 pub fn terminal_sorted_frame(results: &RunResults) -> PolarsResult<DataFrame> {
-    let mut index = vec![];
-    let mut name = vec![];
-    let mut rank = vec![];
-    let mut value = vec![];
+    let n: usize = results.terminal_real_sorted.iter().map(Vec::len).sum();
+    let mut index = Vec::with_capacity(n);
+    let mut rank = Vec::with_capacity(n);
+    let mut value = Vec::with_capacity(n);
     for (i, v) in results.terminal_real_sorted.iter().enumerate() {
-        let n = results
-            .strategies
-            .get(i)
-            .map_or_else(|| format!("strategy_{}", i + 1), |s| s.name.clone());
         for (r, x) in v.iter().enumerate() {
             index.push(i as u32);
-            name.push(n.clone());
-            rank.push(r as u64);
+            rank.push(r as u32);
             value.push(*x);
         }
     }
     DataFrame::new_infer_height(vec![
         Column::new("strategy_index".into(), index),
-        Column::new("strategy".into(), name),
         Column::new("rank".into(), rank),
         Column::new("terminal_real".into(), value),
     ])
