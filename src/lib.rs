@@ -19,7 +19,8 @@
 //! * [`engine`]: the Monte Carlo / backtest driver (rayon over paths, deterministic).
 //! * [`metrics`]: streaming aggregation of path outcomes into summary statistics.
 //! * [`scenario`]: the versioned TOML scenario format and its validation.
-//! * [`report`]: tables (CSV, Parquet, JSON) and charts (PNG, SVG) from results.
+//! * [`report`]: tables (CSV, Parquet, JSON), charts (PNG, SVG) and `report.html` from results.
+//! * [`sweep`]: parameter sweeps: one scenario on a grid of values, on common random numbers.
 //! * [`plan`]: `driftlab plan`, an exact trade list (rust_decimal, to the cent) for today's
 //!   holdings; independent of the simulation.
 //! * [`validation`]: `driftlab validate-studies`, reproductions of published studies
@@ -45,5 +46,6 @@ pub mod report;
 pub mod scenario;
 pub mod strategy;
 pub mod stress;
+pub mod sweep;
 pub mod validation;
 pub mod withdrawal;

@@ -53,6 +53,49 @@ pub enum Command {
     Plan(crate::plan::PlanArgs),
     /// Reproduce published studies and print (or rewrite) the tables of VALIDATION.md.
     ValidateStudies(crate::validation::ValidateStudiesArgs),
+    /// Run a scenario on a grid of parameter values (same seed at every point); write a
+    /// tidy table, a success-rate heatmap and report.html.
+    Sweep(SweepArgs),
+    /// Redraw the charts and report.html of a report folder from its saved tables, without
+    /// simulating.
+    Report {
+        /// A folder written by `driftlab run` or `driftlab sweep`.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Keys: TABLE.KEY (simulation, market, portfolio, cash_flows), \
+asset.NAME.KEY or strategy.NAME.KEY (quote a name with a dot: asset.\"U.S. stocks\".target). \
+Values: LO..HI:STEP, A,B,C or one value. Sweeping an asset's target rescales the other \
+assets' targets in proportion, so targets still sum to 1."
+)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A swept parameter, KEY=LO..HI:STEP (repeat for a grid), e.g.
+    /// cash_flows.withdrawal_rate=0.03..0.06:0.0025
+    #[arg(long = "param", value_name = "KEY=SPEC", required = true)]
+    pub params: Vec<String>,
+    /// Override the number of Monte Carlo paths at every grid point.
+    #[arg(long, env = "DRIFTLAB_PATHS")]
+    pub paths: Option<u64>,
+    /// Override the random seed (the same at every grid point).
+    #[arg(long, env = "DRIFTLAB_SEED")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, env = "DRIFTLAB_THREADS")]
+    pub threads: Option<usize>,
+    /// Report folder (default: reports/<scenario name>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing report folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -138,6 +181,8 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             message: e.to_string(),
         }),
         Command::ValidateStudies(args) => crate::validation::run_command(&args, out),
+        Command::Sweep(args) => sweep(&args, out),
+        Command::Report { dir } => rerender(&dir, out),
     }
 }
 
@@ -229,6 +274,8 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
     let results = pool.install(|| crate::engine::run_all(sim, &|n| bar.inc(n)));
     bar.finish_and_clear();
 
+    // A few of the run's own paths again, recording weights, for the allocation-drift chart.
+    let drift = crate::report::sample_allocation_drift(sim, crate::report::SAMPLE_PATHS);
     let interrupted = || Failure {
         code: interrupt::EXIT_INTERRUPTED,
         message: "interrupted: no report was written".into(),
@@ -240,6 +287,7 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         &out_dir,
         &results,
         &sc.source,
+        Some(&drift),
         args.force,
         &interrupt::interrupted,
     );
@@ -271,5 +319,95 @@ fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
             s
         }
     };
+    write_out(out, &text)
+}
+
+fn report_failure(e: crate::report::ReportError) -> Failure {
+    Failure {
+        code: e.exit_code(),
+        message: e.to_string(),
+    }
+}
+
+fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let threads = match threads {
+        Some(0) => return Err(Failure::input("--threads 0: use 1 or more")),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::output(format!("cannot start {threads} worker threads: {e}")))
+}
+
+/// `driftlab sweep`: validates every grid point, runs them in order, writes the folder.
+fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let params = args
+        .params
+        .iter()
+        .map(|p| crate::sweep::parse_param(p).map_err(|e| Failure::input(format!("--param {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let file = args.scenario.display().to_string();
+    let paths = match args.paths {
+        Some(p) if p == 0 || p > MAX_PATHS as u64 => {
+            return Err(Failure::input(format!(
+                "--paths {p}: use 1 to {MAX_PATHS} (scenario {file})"
+            )));
+        }
+        p => p.map(|p| p as usize),
+    };
+    let over = crate::sweep::Overrides {
+        paths,
+        seed: args.seed,
+    };
+    let grid = crate::sweep::build(&args.scenario, params, over)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(format!("{}-sweep", grid.base.name)));
+    if out_dir.exists() && !args.force {
+        return Err(Failure::output(format!(
+            "the report folder {} already exists; pass --force to replace it",
+            out_dir.display()
+        )));
+    }
+    let pool = worker_pool(args.threads)?;
+    let n = grid.points.len();
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b =
+            ProgressBar::with_draw_target(Some(grid.total_paths()), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {msg} [{elapsed_precise}] {wide_bar} {percent}% (eta {eta})",
+        ) {
+            b.set_style(style);
+        }
+        b.set_message(format!("{}: grid point 1/{n}", grid.base.name));
+        b
+    };
+    let name = grid.base.name.clone();
+    let results = pool.install(|| {
+        grid.run(&|k| bar.inc(k), &mut |i| {
+            bar.set_message(format!("{name}: grid point {}/{n}", (i + 2).min(n)))
+        })
+    });
+    bar.finish_and_clear();
+    crate::report::write_sweep_report(&out_dir, &results, &grid.base.source, args.force)
+        .map_err(report_failure)?;
+    let mut text = crate::sweep::render_text(&results);
+    text.push_str(&format!("\nreport: {}\n", out_dir.display()));
+    write_out(out, &text)
+}
+
+/// `driftlab report DIR`.
+fn rerender(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let files = crate::report::rerender(dir).map_err(report_failure)?;
+    let mut text = format!("re-rendered {} ({} files)\n", dir.display(), files.len());
+    for f in files {
+        text.push_str(&format!("  {}\n", f.display()));
+    }
     write_out(out, &text)
 }

@@ -116,6 +116,14 @@ pub trait YearEndSink {
     /// Spending (withdrawals plus income) during retirement year-end `year`, in start-year
     /// dollars. Called only for years inside retirement.
     fn record_spending(&mut self, _strategy: usize, _year: u32, _real: f64) {}
+
+    /// Receives a strategy's holdings (nominal dollars per asset, scenario order) at the
+    /// end of every step, after rebalancing, while the strategy is solvent. `step` counts
+    /// from 1, so the time is `step / steps_per_year` years; the start is `sim.initial`.
+    /// Optional: the default ignores it, so the aggregation sink pays nothing. Used to
+    /// chart allocation drift on a few re-simulated paths
+    /// ([`crate::report::sample_allocation_drift`]).
+    fn holdings(&mut self, _strategy: usize, _step: u32, _holdings: &Holdings) {}
 }
 
 /// Ignores year-end records (for single-path inspection).
@@ -356,6 +364,7 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                     st.out.turnover += 0.5 * trades.dollars / after;
                 }
             }
+            sink.holdings(s, step + 1, &st.holdings);
             // 4. Year-end record.
             if year_end {
                 sink.record(s, (step + 1) / spy, wealth, wealth / cpi_end, true);

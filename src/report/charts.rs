@@ -12,9 +12,11 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::drift::AllocationSample;
+use super::figures;
 use super::theme::*;
 use super::{ReportError, io_err};
-use crate::metrics::{RunResults, StrategySummary, YearlyBand};
+use crate::metrics::{PairedDifference, RunResults, StrategySummary, YearlyBand};
 
 /// Result of a drawing function: any backend's error, boxed.
 pub type DrawResult = Result<(), Box<dyn Error + Send + Sync>>;
@@ -29,14 +31,26 @@ pub enum ChartKind {
     StrategyComparison,
     TerminalWealthCdf,
     RebalancingActivity,
+    /// Success rate per strategy with a 95% Wilson interval.
+    SuccessRate,
+    /// Each strategy minus the baseline on the same paths, with 95% intervals.
+    PairedDifferences,
+    /// Weight of the first asset over time on a few re-simulated sample paths.
+    AllocationDrift,
+    /// Rolling historical windows: terminal real wealth by the window's first period.
+    OutcomeByStart,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 4] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::FanRealWealth,
         ChartKind::StrategyComparison,
         ChartKind::TerminalWealthCdf,
         ChartKind::RebalancingActivity,
+        ChartKind::SuccessRate,
+        ChartKind::PairedDifferences,
+        ChartKind::AllocationDrift,
+        ChartKind::OutcomeByStart,
     ];
 
     pub fn stem(self) -> &'static str {
@@ -45,6 +59,10 @@ impl ChartKind {
             ChartKind::StrategyComparison => "strategy_comparison",
             ChartKind::TerminalWealthCdf => "terminal_wealth_cdf",
             ChartKind::RebalancingActivity => "rebalancing_activity",
+            ChartKind::SuccessRate => "success_rate",
+            ChartKind::PairedDifferences => "paired_differences",
+            ChartKind::AllocationDrift => "allocation_drift",
+            ChartKind::OutcomeByStart => "outcome_by_start",
         }
     }
 
@@ -54,6 +72,21 @@ impl ChartKind {
             ChartKind::StrategyComparison => "Strategy comparison",
             ChartKind::TerminalWealthCdf => "Distribution of terminal real wealth",
             ChartKind::RebalancingActivity => "Rebalancing activity",
+            ChartKind::SuccessRate => "Success rate with 95% confidence interval",
+            ChartKind::PairedDifferences => "Difference from the baseline on the same paths",
+            ChartKind::AllocationDrift => "Allocation drift on sample paths",
+            ChartKind::OutcomeByStart => "Outcome by historical start date",
+        }
+    }
+
+    /// Whether this chart is drawn for `data`: the allocation drift needs sampled paths,
+    /// the paired differences a second strategy, the start-date chart rolling windows.
+    pub fn applies(self, data: &ChartData) -> bool {
+        match self {
+            ChartKind::PairedDifferences => !data.pairs.is_empty(),
+            ChartKind::AllocationDrift => data.drift.is_some_and(|d| !d.series.is_empty()),
+            ChartKind::OutcomeByStart => !data.path_labels.is_empty(),
+            _ => true,
         }
     }
 
@@ -71,6 +104,10 @@ impl ChartKind {
             ChartKind::StrategyComparison => draw_comparison(root, data),
             ChartKind::TerminalWealthCdf => draw_cdf(root, data),
             ChartKind::RebalancingActivity => draw_activity(root, data),
+            ChartKind::SuccessRate => figures::draw_success_rate(root, data),
+            ChartKind::PairedDifferences => figures::draw_paired(root, data),
+            ChartKind::AllocationDrift => figures::draw_drift(root, data),
+            ChartKind::OutcomeByStart => figures::draw_by_start(root, data),
         }
     }
 }
@@ -89,8 +126,17 @@ pub struct StrategySeries<'a> {
 /// Everything the charts draw, prepared once from [`RunResults`].
 pub struct ChartData<'a> {
     pub strategies: Vec<StrategySeries<'a>>,
-    /// "driftlab 0.1.0 · market · 10,000 paths · seed 42"
+    /// "driftlab 0.1.0 · scenario x · market · 10,000 paths · seed 42"
     pub source: String,
+    /// Paths (or historical windows) behind every statistic.
+    pub paths: usize,
+    pub pairs: &'a [PairedDifference],
+    /// Rolling windows: each path's start label; empty otherwise.
+    pub path_labels: &'a [String],
+    /// Rolling windows: terminal real wealth per strategy, in path order.
+    pub by_path: &'a [Vec<f64>],
+    /// Sampled allocation paths, when the report has them.
+    pub drift: Option<&'a AllocationSample>,
 }
 
 impl<'a> ChartData<'a> {
@@ -121,30 +167,59 @@ impl<'a> ChartData<'a> {
             })
             .collect();
         let source = format!(
-            "driftlab {} · {} · {} {} · seed {}",
+            "driftlab {} · scenario {} · {} · {} {} · seed {}",
             r.tool_version,
+            r.scenario_name,
             r.market,
             thousands(r.paths as u64),
-            if r.paths == 1 { "path" } else { "paths" },
+            match (r.path_labels.is_empty(), r.paths == 1) {
+                (true, true) => "path",
+                (true, false) => "paths",
+                (false, true) => "historical window",
+                (false, false) => "historical windows",
+            },
             r.seed
         );
-        ChartData { strategies, source }
+        ChartData {
+            strategies,
+            source,
+            paths: r.paths,
+            pairs: &r.pairs,
+            path_labels: &r.path_labels,
+            by_path: &r.terminal_real_by_path,
+            drift: None,
+        }
+    }
+
+    /// Adds sampled allocation paths (for [`ChartKind::AllocationDrift`]).
+    pub fn with_drift(mut self, drift: Option<&'a AllocationSample>) -> Self {
+        self.drift = drift;
+        self
+    }
+
+    /// Index of the strategy the pairs are measured against.
+    pub fn baseline(&self) -> Option<usize> {
+        let name = &self.pairs.first()?.baseline;
+        self.strategies.iter().position(|s| s.name == name)
     }
 }
 
-/// Something drawable on any plotters backend, with a file stem.
-pub trait Figure {
-    fn stem(&self) -> &'static str;
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+/// A chart that can be drawn on any plotters backend.
+pub(super) trait Figure {
+    fn stem(&self) -> String;
+    fn canvas(&self) -> (u32, u32) {
+        CANVAS
+    }
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
     where
         DB::ErrorType: 'static;
 }
 
 impl Figure for (ChartKind, &ChartData<'_>) {
-    fn stem(&self) -> &'static str {
-        self.0.stem()
+    fn stem(&self) -> String {
+        self.0.stem().to_string()
     }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
     where
         DB::ErrorType: 'static,
     {
@@ -157,22 +232,23 @@ pub fn render(kind: ChartKind, data: &ChartData, dir: &Path) -> Result<[PathBuf;
     render_figure(&(kind, data), dir)
 }
 
-/// Renders any figure to `{dir}/{stem}.png` and `{dir}/{stem}.svg`; returns both paths.
-pub fn render_figure<F: Figure>(figure: &F, dir: &Path) -> Result<[PathBuf; 2], ReportError> {
-    let stem = figure.stem();
+/// Renders a figure to `{dir}/{stem}.png` and `{dir}/{stem}.svg`; returns both paths.
+pub(super) fn render_figure<F: Figure>(fig: &F, dir: &Path) -> Result<[PathBuf; 2], ReportError> {
+    let stem = fig.stem();
     ensure_fonts().map_err(|message| ReportError::Chart {
-        chart: stem.to_string(),
+        chart: stem.clone(),
         message,
     })?;
     let png = dir.join(format!("{stem}.png"));
     let svg = dir.join(format!("{stem}.svg"));
     let chart_err = |path: &Path, e: Box<dyn Error + Send + Sync>| ReportError::Chart {
-        chart: stem.to_string(),
+        chart: stem.clone(),
         message: format!("{}: {e}", path.display()),
     };
+    let size = fig.canvas();
     {
-        let root = BitMapBackend::new(&png, CANVAS).into_drawing_area();
-        figure.draw(&root).map_err(|e| chart_err(&png, e))?;
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        fig.draw_on(&root).map_err(|e| chart_err(&png, e))?;
         root.present().map_err(|e| chart_err(&png, e.into()))?;
     }
     {
@@ -180,8 +256,8 @@ pub fn render_figure<F: Figure>(figure: &F, dir: &Path) -> Result<[PathBuf; 2], 
         // a string and write it ourselves.
         let mut text = String::new();
         {
-            let root = SVGBackend::with_string(&mut text, CANVAS).into_drawing_area();
-            figure.draw(&root).map_err(|e| chart_err(&svg, e))?;
+            let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+            fig.draw_on(&root).map_err(|e| chart_err(&svg, e))?;
             root.present().map_err(|e| chart_err(&svg, e.into()))?;
         }
         std::fs::write(&svg, text).map_err(|e| io_err(&svg, e))?;
@@ -203,7 +279,7 @@ pub(super) fn bold(px: u32) -> TextStyle<'static> {
 }
 
 /// `text` shortened with an ellipsis until it fits in `max_w` pixels at `style`.
-fn fit_text<DB: DrawingBackend>(
+pub(super) fn fit_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
@@ -306,7 +382,7 @@ pub(super) fn value_range(
 }
 
 /// Splits `points` into runs of consecutive finite values.
-fn finite_runs<T: Copy>(points: &[(T, f64)]) -> Vec<Vec<(T, f64)>> {
+pub(super) fn finite_runs<T: Copy>(points: &[(T, f64)]) -> Vec<Vec<(T, f64)>> {
     let mut runs = vec![];
     let mut cur = vec![];
     for &(x, y) in points {
@@ -355,9 +431,9 @@ where
 // 1. Fan chart of real wealth: small multiples, one panel per strategy, shared scales.
 
 const FAN_Y_LABEL: &str = "Wealth, real (start-year dollars)";
-const FAN_X_LABEL: &str = "Years since start";
+pub(super) const FAN_X_LABEL: &str = "Years since start";
 
-fn grid(n: usize) -> (usize, usize) {
+pub(super) fn grid(n: usize) -> (usize, usize) {
     match n {
         0 | 1 => (1, 1),
         2 | 3 => (1, n),
@@ -507,8 +583,8 @@ where
 }
 
 /// A y axis of `rows` bar rows over 0..rows, with a tick (and label) at each row centre.
-struct RowAxis {
-    rows: usize,
+pub(super) struct RowAxis {
+    pub(super) rows: usize,
 }
 
 impl Ranged for RowAxis {
@@ -550,7 +626,7 @@ struct BarPanel<'a> {
 }
 
 /// Width needed for the strategy names (ellipsized at 28 characters), clamped.
-fn names_width<DB: DrawingBackend>(
+pub(super) fn names_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> Result<u32, Box<dyn Error + Send + Sync>>
@@ -780,7 +856,7 @@ fn cdf_points(sorted: &[f64], max_points: usize) -> Vec<(f64, f64)> {
     pts
 }
 
-fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+pub(super) fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
     }

@@ -12,6 +12,7 @@ use polars::prelude::*;
 
 use super::ReportError;
 use super::charts::{DrawResult, Figure, bold, font, frame, no_data, render_figure, value_range};
+use super::html::HtmlFigure;
 use super::tables::write_csv;
 use super::theme::*;
 use crate::metrics::{Percentiles, RunResults, StrategySummary};
@@ -55,8 +56,8 @@ fn by_start_frame(r: &RunResults) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(cols)
 }
 
-/// Writes the retirement tables and charts into `dir`; returns paths relative to `dir`.
-pub fn write(dir: &Path, r: &RunResults) -> Result<Vec<PathBuf>, ReportError> {
+/// Writes the retirement tables into `dir`; returns paths relative to `dir`.
+pub fn write_tables(dir: &Path, r: &RunResults) -> Result<Vec<PathBuf>, ReportError> {
     let mut files = Vec::new();
     if !r.retirement.is_empty() {
         let mut cols = vec![
@@ -172,28 +173,36 @@ pub fn write(dir: &Path, r: &RunResults) -> Result<Vec<PathBuf>, ReportError> {
         write_csv(&mut df, &dir.join("stress_summary.csv"))?;
         files.push("stress_summary.csv".into());
     }
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).map_err(|e| super::io_err(&charts, e))?;
+    Ok(files)
+}
+
+/// Draws the retirement charts that apply into `chart_dir`; returns them for report.html.
+pub fn charts(chart_dir: &Path, r: &RunResults) -> Result<Vec<HtmlFigure>, ReportError> {
     let source = format!(
-        "driftlab {} · {} · {} paths · seed {}",
+        "driftlab {} · {} · {} · {} paths · seed {}",
         r.tool_version,
+        r.scenario_name,
         r.market,
         thousands(r.paths as u64),
         r.seed
     );
-    let mut figures: Vec<RetirementChart> = Vec::new();
+    let mut kinds: Vec<RetirementChart> = Vec::new();
     if !r.yearly_spending.is_empty() {
-        figures.push(RetirementChart::Outlook);
+        kinds.push(RetirementChart::Outlook);
     }
     if !r.stresses.is_empty() {
-        figures.push(RetirementChart::Stress);
+        kinds.push(RetirementChart::Stress);
     }
-    for kind in figures {
-        for path in render_figure(&(kind, r, source.as_str()), &charts)? {
-            files.push(path.strip_prefix(dir).unwrap_or(&path).to_path_buf());
-        }
+    let mut out = Vec::new();
+    for kind in kinds {
+        let [_, svg] = render_figure(&(kind, r, source.as_str()), chart_dir)?;
+        out.push(HtmlFigure {
+            stem: kind.stem().to_string(),
+            title: kind.title().to_string(),
+            svg: std::fs::read_to_string(&svg).map_err(|e| super::io_err(&svg, e))?,
+        });
     }
-    Ok(files)
+    Ok(out)
 }
 
 /// The retirement charts.
@@ -205,15 +214,28 @@ pub enum RetirementChart {
     Stress,
 }
 
-impl Figure for (RetirementChart, &RunResults, &str) {
-    fn stem(&self) -> &'static str {
-        match self.0 {
+impl RetirementChart {
+    pub fn stem(self) -> &'static str {
+        match self {
             RetirementChart::Outlook => "retirement_outlook",
             RetirementChart::Stress => "stress_tests",
         }
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    pub fn title(self) -> &'static str {
+        match self {
+            RetirementChart::Outlook => "Will the money last, and what does it pay?",
+            RetirementChart::Stress => "Stress tests: success rate beside the base case",
+        }
+    }
+}
+
+impl Figure for (RetirementChart, &RunResults, &str) {
+    fn stem(&self) -> String {
+        self.0.stem().to_string()
+    }
+
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
     where
         DB::ErrorType: 'static,
     {

@@ -201,6 +201,61 @@ pub fn by_start_period_frame(results: &RunResults) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(cols)
 }
 
+/// Every strategy's sorted terminal real wealth, tidy: `strategy_index, rank,
+/// terminal_real` (rank 0 is the lowest; names are in `results.json`). 16 bytes a row, like
+/// the engine's own per-path storage. `driftlab report` reads it back for the CDF.
+pub fn terminal_sorted_frame(results: &RunResults) -> PolarsResult<DataFrame> {
+    let n: usize = results.terminal_real_sorted.iter().map(Vec::len).sum();
+    let mut index = Vec::with_capacity(n);
+    let mut rank = Vec::with_capacity(n);
+    let mut value = Vec::with_capacity(n);
+    for (i, v) in results.terminal_real_sorted.iter().enumerate() {
+        for (r, x) in v.iter().enumerate() {
+            index.push(i as u32);
+            rank.push(r as u32);
+            value.push(*x);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("strategy_index".into(), index),
+        Column::new("rank".into(), rank),
+        Column::new("terminal_real".into(), value),
+    ])
+}
+
+/// Reads [`terminal_sorted_frame`] back: one vector per strategy (at least `strategies`).
+pub fn terminal_sorted_from_frame(
+    df: &DataFrame,
+    strategies: usize,
+) -> PolarsResult<Vec<Vec<f64>>> {
+    let index = df.column("strategy_index")?.u32()?;
+    let value = df.column("terminal_real")?.f64()?;
+    let mut out: Vec<Vec<f64>> = vec![vec![]; strategies];
+    for row in 0..df.height() {
+        let Some(i) = index.get(row) else { continue };
+        let i = i as usize;
+        if out.len() <= i {
+            out.resize(i + 1, vec![]);
+        }
+        out[i].push(value.get(row).unwrap_or(f64::NAN));
+    }
+    Ok(out)
+}
+
+/// Reads `by_start_period.parquet` back: the strategy columns, in order, as vectors
+/// (empty cells become NaN).
+pub fn by_path_from_frame(df: &DataFrame) -> PolarsResult<Vec<Vec<f64>>> {
+    df.columns()
+        .iter()
+        .skip(1)
+        .map(|c| {
+            let c = c.cast(&DataType::Float64)?;
+            let v = c.f64()?;
+            Ok((0..v.len()).map(|i| v.get(i).unwrap_or(f64::NAN)).collect())
+        })
+        .collect()
+}
+
 pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<(), ReportError> {
     let file = File::create(path).map_err(|e| io_err(path, e))?;
     CsvWriter::new(file).include_header(true).finish(df)?;

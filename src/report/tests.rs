@@ -150,8 +150,9 @@ fn sample() -> RunResults {
     results_with(&["Annual", "Threshold 5pp", "Never"], 5, 1000)
 }
 
-/// Every file of a Monte Carlo report (`by_start_period.csv` is only for historical runs).
-const EXPECTED_FILES: [&str; 18] = [
+/// Every file of a Monte Carlo report without sampled paths (`by_start_period.*` is only
+/// for historical runs, `allocation_drift.*` only with sampled paths).
+const EXPECTED_FILES: [&str; 25] = [
     "summary.csv",
     "yearly_real_wealth.csv",
     "yearly_nominal_wealth.csv",
@@ -162,6 +163,8 @@ const EXPECTED_FILES: [&str; 18] = [
     "summary.json",
     "run.json",
     "scenario.toml",
+    "results.json",
+    "terminal_real_sorted.parquet",
     "charts/fan_real_wealth.png",
     "charts/fan_real_wealth.svg",
     "charts/strategy_comparison.png",
@@ -170,6 +173,11 @@ const EXPECTED_FILES: [&str; 18] = [
     "charts/terminal_wealth_cdf.svg",
     "charts/rebalancing_activity.png",
     "charts/rebalancing_activity.svg",
+    "charts/success_rate.png",
+    "charts/success_rate.svg",
+    "charts/paired_differences.png",
+    "charts/paired_differences.svg",
+    "report.html",
 ];
 
 fn read_csv(path: &Path) -> DataFrame {
@@ -594,6 +602,545 @@ fn degenerate_data_renders_without_error() {
     }
 }
 
+/// Rolling-window results: labels by start month and terminal wealth per window.
+fn historical() -> RunResults {
+    let mut r = results_with(&["Annual", "Band", "Cash flows"], 30, 240);
+    r.market = "historical rolling windows, shiller 1871-02-2026-03".into();
+    r.path_labels = (0..240)
+        .map(|i| format!("{}-{:02}", 1900 + i / 12, i % 12 + 1))
+        .collect();
+    r.terminal_real_by_path = (0..3)
+        .map(|s| {
+            (0..240)
+                .map(|i| {
+                    if i % 50 == 7 && s == 2 {
+                        0.0
+                    } else {
+                        1e6 * (1.0 + 0.5 * ((i as f64) / 20.0).sin()) + 10_000.0 * s as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    r
+}
+
+/// Sampled weights for `names`: calendar-like sawtooth around a 60/40 target.
+fn drift_sample(names: &[&str], paths: usize, steps: u32) -> AllocationSample {
+    AllocationSample {
+        asset_names: vec!["US stocks".into(), "bonds".into()],
+        targets: vec![0.6, 0.4],
+        steps_per_year: 12,
+        strategies: names.iter().map(|n| n.to_string()).collect(),
+        series: (0..paths)
+            .map(|p| SamplePath {
+                path: p * 10,
+                label: format!("{}-01", 1900 + 10 * p),
+                weights: names
+                    .iter()
+                    .enumerate()
+                    .map(|(s, _)| {
+                        (0..=steps)
+                            .map(|t| {
+                                let w = 0.6 + 0.002 * (t % 12) as f64 * (1.0 + p as f64 + s as f64);
+                                (t, vec![w, 1.0 - w])
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn svg_text(out: &Path, stem: &str) -> String {
+    std::fs::read_to_string(out.join("charts").join(format!("{stem}.svg")))
+        .unwrap_or_else(|e| panic!("{stem}.svg: {e}"))
+}
+
+#[test]
+fn research_charts_carry_titles_axis_labels_and_source() {
+    let out = temp_out("research");
+    let _c = Cleanup(out.clone());
+    let r = historical();
+    let d = drift_sample(&["Annual", "Band", "Cash flows"], 5, 360);
+    write_run_report(&out, &r, SCENARIO, Some(&d), false).unwrap();
+    let checks: [(&str, &[&str]); 4] = [
+        (
+            "success_rate",
+            &[
+                "Success rate with 95% confidence interval",
+                "Windows that never missed a withdrawal (%)",
+                "95% Wilson interval",
+                "Cash flows",
+                "95.0%",
+            ],
+        ),
+        (
+            "paired_differences",
+            &[
+                "Difference from the baseline on the same paths",
+                "Mean terminal wealth difference",
+                "Real (start-year dollars)",
+                "Percentage points",
+                "minus “Annual”",
+                "+$12.3k",
+                "-3.0pp",
+            ],
+        ),
+        (
+            "allocation_drift",
+            &[
+                "Allocation drift on sample paths",
+                "Weight of US stocks (% of portfolio)",
+                "Years since start",
+                "the 60% target",
+                "Sample paths:",
+                "1900-01",
+                "1940-01",
+            ],
+        ),
+        (
+            "outcome_by_start",
+            &[
+                "Outcome by historical start date",
+                "Terminal wealth, real ($)",
+                "Minus Annual (real $)",
+                "First month of the window",
+                "Band",
+            ],
+        ),
+    ];
+    for (stem, texts) in checks {
+        let svg = svg_text(&out, stem);
+        assert!(svg.starts_with("<svg"), "{stem}.svg is not an SVG");
+        for t in texts {
+            assert!(svg.contains(t), "{stem}.svg lacks {t:?}");
+        }
+        assert!(
+            svg.contains("seed 42") && svg.contains("240 historical windows"),
+            "{stem}.svg lacks the source line"
+        );
+        assert!(
+            svg.contains("scenario unit"),
+            "{stem}.svg lacks the scenario"
+        );
+        assert!(
+            svg.contains("shiller 1871-02-2026-03"),
+            "{stem}.svg lacks the data set"
+        );
+        let png = std::fs::read(out.join("charts").join(format!("{stem}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+}
+
+/// The tables behind the research charts hold exactly what was given.
+#[test]
+fn research_tables_hold_the_values() {
+    let out = temp_out("research-tables");
+    let _c = Cleanup(out.clone());
+    let r = historical();
+    let d = drift_sample(&["Annual", "Band", "Cash flows"], 2, 24);
+    let files = write_run_report(&out, &r, SCENARIO, Some(&d), false).unwrap();
+    for f in [
+        "allocation_drift.csv",
+        "allocation_drift.parquet",
+        "by_start_period.parquet",
+        "charts/allocation_drift.svg",
+        "charts/outcome_by_start.svg",
+    ] {
+        assert!(files.contains(&out.join(f)), "missing {f}");
+    }
+    let drift = read_csv(&out.join("allocation_drift.csv"));
+    let cols: Vec<String> = drift
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "strategy", "path", "label", "step", "years", "asset", "target", "weight"
+        ]
+    );
+    // 3 strategies x 2 paths x 25 steps (0..=24) x 2 assets.
+    assert_eq!(drift.height(), 3 * 2 * 25 * 2);
+    assert_eq!(str_at(&drift, "strategy", 0), "Annual");
+    assert_eq!(str_at(&drift, "asset", 0), "US stocks");
+    assert_eq!(str_at(&drift, "label", 0), "1900-01");
+    assert_eq!(f64_at(&drift, "target", 1), 0.4);
+    // Row 2k+1 is step k's bonds weight of Annual on the first path: 1 - stocks.
+    assert_eq!(f64_at(&drift, "weight", 2 * 5), 0.6 + 0.002 * 5.0);
+    assert_eq!(f64_at(&drift, "years", 2 * 6), 0.5);
+
+    let sorted =
+        ParquetReader::new(std::fs::File::open(out.join("terminal_real_sorted.parquet")).unwrap())
+            .finish()
+            .unwrap();
+    assert_eq!(sorted.height(), 3 * 240);
+    let by_start = read_csv(&out.join("by_start_period.csv"));
+    assert_eq!(by_start.height(), 240);
+    assert_eq!(str_at(&by_start, "label", 13), "1901-02");
+    assert_eq!(f64_at(&by_start, "Cash flows", 7), 0.0);
+
+    let saved = read_run(&out).unwrap();
+    assert_eq!(saved.results.strategies, r.strategies);
+    assert_eq!(saved.results.yearly, r.yearly);
+    assert_eq!(saved.results.pairs, r.pairs);
+    assert_eq!(saved.results.path_labels, r.path_labels);
+    assert_eq!(saved.results.terminal_real_sorted, r.terminal_real_sorted);
+    assert_eq!(saved.results.terminal_real_by_path, r.terminal_real_by_path);
+    assert_eq!(saved.drift.as_ref(), Some(&d));
+    assert_eq!(saved.scenario_source, SCENARIO);
+}
+
+/// Every chart of the folder is inlined in report.html, with the scenario, seed and
+/// version, and the page refers to nothing outside the folder.
+fn check_html(out: &Path, must_contain: &[&str]) {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter_map(|n| n.strip_suffix(".svg").map(str::to_string))
+        .collect();
+    assert!(!charts.is_empty());
+    assert_eq!(
+        html.matches("<svg class=\"chart\"").count(),
+        charts.len(),
+        "one inline SVG per chart"
+    );
+    for stem in &charts {
+        let fig = format!("<figure id=\"fig-{stem}\"");
+        let start = html
+            .find(&fig)
+            .unwrap_or_else(|| panic!("no figure for {stem}"));
+        // The figure holds the chart's own drawing: its title text.
+        let svg = svg_text(out, stem);
+        let first_text = svg
+            .split("<text")
+            .nth(1)
+            .and_then(|t| t.split_once('>'))
+            .map(|(_, rest)| rest.split('<').next().unwrap_or(""))
+            .unwrap();
+        assert!(html[start..].contains(first_text), "{stem}: {first_text}");
+    }
+    for t in must_contain {
+        assert!(html.contains(t), "report.html lacks {t:?}");
+    }
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for banned in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
+        assert!(!html.contains(banned), "report.html has {banned}");
+    }
+    let without_ns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !without_ns.contains("http://") && !without_ns.contains("https://"),
+        "report.html refers to the network"
+    );
+}
+
+#[test]
+fn html_holds_every_chart_and_the_run_stamp() {
+    let out = temp_out("html");
+    let _c = Cleanup(out.clone());
+    let r = historical();
+    let d = drift_sample(&["Annual", "Band", "Cash flows"], 3, 60);
+    let scenario = "# a <scenario> & \"quotes\"\nname = \"unit\"\n";
+    write_run_report(&out, &r, scenario, Some(&d), false).unwrap();
+    check_html(
+        &out,
+        &[
+            "# a &lt;scenario&gt; &amp; &quot;quotes&quot;",
+            "<th>Seed</th><td>42</td>",
+            "driftlab 0.1.0",
+            "driftlab run scenario.toml --seed 42 --paths 240",
+            "<td>Cash flows</td>",
+            "95.0%",
+            "Paired with the baseline",
+        ],
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(html.matches("<figure").count(), ChartKind::ALL.len());
+}
+
+/// `driftlab report` re-renders byte-identical charts and page from the saved files.
+#[test]
+fn rerender_reproduces_the_charts_and_page_exactly() {
+    for (tag, r, d) in [
+        (
+            "rerender-hist",
+            historical(),
+            Some(drift_sample(&["Annual", "Band", "Cash flows"], 4, 48)),
+        ),
+        ("rerender-mc", sample(), None),
+        ("rerender-nan", degenerate_cases().remove(6).1, None),
+    ] {
+        let out = temp_out(tag);
+        let _c = Cleanup(out.clone());
+        let written = write_run_report(&out, &r, SCENARIO, d.as_ref(), false).unwrap();
+        let before: Vec<(PathBuf, Vec<u8>)> = written
+            .iter()
+            .filter(|f| {
+                f.extension()
+                    .is_some_and(|e| e == "svg" || e == "png" || e == "html")
+            })
+            .map(|f| (f.clone(), std::fs::read(f).unwrap()))
+            .collect();
+        std::fs::remove_dir_all(out.join("charts")).unwrap();
+        std::fs::remove_file(out.join("report.html")).unwrap();
+        let again = rerender(&out).unwrap();
+        assert_eq!(again.len(), before.len(), "{tag}");
+        for (f, bytes) in before {
+            assert!(
+                std::fs::read(&f).unwrap() == bytes,
+                "{tag}: {} differs after re-rendering",
+                f.display()
+            );
+        }
+        let leftovers: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{tag}: {leftovers:?}");
+    }
+}
+
+#[test]
+fn rerender_refuses_a_folder_that_is_not_a_report() {
+    let out = temp_out("not-a-report");
+    let _c = Cleanup(out.clone());
+    std::fs::create_dir_all(&out).unwrap();
+    let e = rerender(&out).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.to_string().contains("results.json"), "{e}");
+    std::fs::write(out.join("results.json"), "{not json").unwrap();
+    let e = rerender(&out).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.to_string().contains("results.json"), "{e}");
+    assert!(rerender(&out.join("missing")).is_err());
+}
+
+/// A hand-made sweep: 3 withdrawal rates x 2 stock targets, 2 strategies.
+fn sweep_sample() -> crate::sweep::SweepResults {
+    use crate::sweep::{ParamAxis, PointResult, SweepResults};
+    let params = vec![
+        ParamAxis {
+            key: "cash_flows.withdrawal_rate".into(),
+            spec: "cash_flows.withdrawal_rate=0.03..0.05:0.01".into(),
+            values: vec![0.03, 0.04, 0.05],
+        },
+        ParamAxis {
+            key: "asset.stocks.target".into(),
+            spec: "asset.stocks.target=0.4,0.6".into(),
+            values: vec![0.4, 0.6],
+        },
+    ];
+    let mut points = vec![];
+    for (i, w) in [0.03, 0.04, 0.05].into_iter().enumerate() {
+        for (j, t) in [0.4, 0.6].into_iter().enumerate() {
+            let base = 1.0 - 0.2 * i as f64 + 0.05 * j as f64;
+            let a = strategy(
+                "annual",
+                "calendar, annual",
+                (base - 0.5).min(1.0),
+                1e6,
+                1.0,
+            );
+            let b = strategy("band", "5pp band", (base - 0.48).min(1.0), 1.1e6, 2.0);
+            points.push(PointResult {
+                values: vec![w, t],
+                paths: 100,
+                pairs: vec![PairedDifference {
+                    strategy: "band".into(),
+                    baseline: "annual".into(),
+                    terminal_real_mean_diff: 1000.0 * (i + j) as f64,
+                    terminal_real_ci95: (-10.0, 2000.0),
+                    success_rate_diff: 0.02,
+                    success_rate_ci95: (0.0, 0.04),
+                    share_paths_ahead: 0.6,
+                }],
+                strategies: vec![a, b],
+            });
+        }
+    }
+    SweepResults {
+        schema_version: 1,
+        scenario: "unit".into(),
+        tool_version: "0.1.0".into(),
+        seed: 42,
+        paths: 100,
+        years: 30,
+        steps_per_year: 12,
+        market: "parametric lognormal (2 assets)".into(),
+        baseline: "annual".into(),
+        params,
+        points,
+    }
+}
+
+#[test]
+fn sweep_report_table_heatmap_and_page() {
+    let out = temp_out("sweep");
+    let _c = Cleanup(out.clone());
+    let s = sweep_sample();
+    let files = write_sweep_report(&out, &s, SCENARIO, false).unwrap();
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(&out).unwrap().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "charts/success_heatmap.png",
+            "charts/success_heatmap.svg",
+            "report.html",
+            "scenario.toml",
+            "sweep.csv",
+            "sweep.json",
+            "sweep.parquet"
+        ]
+    );
+    let df = read_csv(&out.join("sweep.csv"));
+    assert_eq!(df.height(), 6 * 2);
+    let cols: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        cols[..9],
+        [
+            "point",
+            "cash_flows.withdrawal_rate",
+            "asset.stocks.target",
+            "strategy",
+            "rule",
+            "paths",
+            "success_rate",
+            "success_ci95_lo",
+            "success_ci95_hi"
+        ]
+    );
+    assert_eq!(cols[9], "terminal_real_p5");
+    assert!(cols.ends_with(&[
+        "baseline".to_string(),
+        "terminal_real_mean_diff".to_string(),
+        "terminal_real_diff_ci95_lo".to_string(),
+        "terminal_real_diff_ci95_hi".to_string(),
+        "success_rate_diff".to_string(),
+        "success_rate_diff_ci95_lo".to_string(),
+        "success_rate_diff_ci95_hi".to_string(),
+        "share_paths_ahead".to_string(),
+    ]));
+    // Row 5 (0-based): point 3 (w = 0.04, stocks 0.4), strategy band.
+    assert_eq!(df.column("point").unwrap().i64().unwrap().get(5), Some(3));
+    assert_eq!(f64_at(&df, "cash_flows.withdrawal_rate", 5), 0.04);
+    assert_eq!(f64_at(&df, "asset.stocks.target", 5), 0.4);
+    assert_eq!(str_at(&df, "strategy", 5), "band");
+    // success = 1 - 0.2 - 0.48 = 0.32 on 100 paths; Wilson: 0.23669 .. 0.41663.
+    assert!((f64_at(&df, "success_rate", 5) - 0.32).abs() < 1e-12);
+    assert!((f64_at(&df, "success_ci95_lo", 5) - 0.236_691_47).abs() < 1e-8);
+    assert!((f64_at(&df, "success_ci95_hi", 5) - 0.416_626_19).abs() < 1e-8);
+    assert_eq!(f64_at(&df, "terminal_real_mean_diff", 5), 1000.0);
+    assert_eq!(str_at(&df, "baseline", 5), "annual");
+    // The baseline's own rows have no paired difference.
+    let diff = df.column("terminal_real_mean_diff").unwrap();
+    assert_eq!(diff.null_count(), 6);
+    let pq = ParquetReader::new(std::fs::File::open(out.join("sweep.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(pq.height(), 12);
+
+    let svg = svg_text(&out, "success_heatmap");
+    for t in [
+        "Success rate over the parameter grid",
+        "Initial withdrawal rate (% of wealth at retirement)",
+        "Target weight of stocks (%)",
+        "annual",
+        "band",
+        "Success",
+        "4%",
+        "60%",
+        "seed 42",
+        "100 paths per grid point",
+    ] {
+        assert!(svg.contains(t), "heatmap lacks {t:?}");
+    }
+    check_html(
+        &out,
+        &[
+            "driftlab sweep scenario.toml --param 'cash_flows.withdrawal_rate=0.03..0.05:0.01'",
+            "<th>Seed</th><td>42</td>",
+            "32.0%",
+        ],
+    );
+
+    // Re-rendering from sweep.json gives the same chart and page.
+    let before = std::fs::read(out.join("charts/success_heatmap.svg")).unwrap();
+    let page = std::fs::read(out.join("report.html")).unwrap();
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    rerender(&out).unwrap();
+    assert_eq!(
+        std::fs::read(out.join("charts/success_heatmap.svg")).unwrap(),
+        before
+    );
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), page);
+
+    // One parameter: a line chart instead of the heatmap; three: no chart.
+    let mut one = sweep_sample();
+    one.params.truncate(1);
+    one.points = one.points.into_iter().step_by(2).collect();
+    for p in &mut one.points {
+        p.values.truncate(1);
+    }
+    let out1 = temp_out("sweep1");
+    let _c1 = Cleanup(out1.clone());
+    write_sweep_report(&out1, &one, SCENARIO, false).unwrap();
+    let svg = svg_text(&out1, "success_by_parameter");
+    assert!(svg.contains("Paths that never missed a withdrawal (%)"));
+    assert!(svg.contains("Initial withdrawal rate (% of wealth at retirement)"));
+    check_html(&out1, &[]);
+    assert!(SweepChart::for_sweep(&one) == Some(SweepChart::Line));
+}
+
+#[test]
+fn degenerate_research_charts_render() {
+    let mut cases = vec![];
+    // No sampled path, one asset, one strategy, NaN weights, no steps.
+    cases.push((
+        "empty-drift",
+        sample(),
+        drift_sample(&["Annual", "Threshold 5pp", "Never"], 0, 10),
+    ));
+    let mut one = drift_sample(&["Only"], 1, 0);
+    one.asset_names.truncate(1);
+    one.targets.truncate(1);
+    cases.push(("one-step", results_with(&["Only"], 5, 10), one));
+    let mut nan = drift_sample(&["A", "B"], 2, 12);
+    nan.series[0].weights[0][3].1[0] = f64::NAN;
+    nan.targets[0] = f64::NAN;
+    nan.series[1].weights[1].clear();
+    let mut r = results_with(&["A", "B"], 1, 3);
+    r.path_labels = vec!["x".into(), "y".into(), "z".into()];
+    r.terminal_real_by_path = vec![vec![f64::NAN, 1.0, 2.0], vec![]];
+    cases.push(("nan-drift-odd-labels", r, nan));
+    for (tag, r, d) in cases {
+        let out = temp_out(tag);
+        let _c = Cleanup(out.clone());
+        write_run_report(&out, &r, SCENARIO, Some(&d), false)
+            .unwrap_or_else(|e| panic!("case {tag}: {e}"));
+        check_html(&out, &[]);
+    }
+    // Sweeps with no points or no strategies.
+    let mut s = sweep_sample();
+    s.points.clear();
+    let out = temp_out("sweep-empty");
+    let _c = Cleanup(out.clone());
+    write_sweep_report(&out, &s, SCENARIO, false).unwrap();
+}
+
 /// Writes sample reports to `$TMPDIR/driftlab-report-preview/` to look at the charts:
 /// `cargo test --lib report::tests::preview -- --ignored`.
 #[test]
@@ -611,4 +1158,14 @@ fn preview() {
     );
     four.market = "historical rolling windows, Shiller 1871-2026".into();
     write_report(&base.join("four"), &four, SCENARIO, true).unwrap();
+    let d = drift_sample(&["Annual", "Band", "Cash flows"], 5, 360);
+    write_run_report(
+        &base.join("historical"),
+        &historical(),
+        SCENARIO,
+        Some(&d),
+        true,
+    )
+    .unwrap();
+    write_sweep_report(&base.join("sweep"), &sweep_sample(), SCENARIO, true).unwrap();
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod fuzz;
 mod plan;
+mod research;
 mod retirement;
 mod robustness;
 mod scenarios;
