@@ -615,6 +615,65 @@ impl Ranged for RowAxis {
 // ---------------------------------------------------------------------------------------
 // Horizontal bar panels (charts 2 and 4): strategy names down the left, one bar each.
 
+/// A panel with one row per name (top to bottom) over the x range `x`, its mesh drawn in the
+/// house style: names at the left when `names_w` leaves room for them, `tick` formatting the
+/// x axis. Row `i` is centred at `rows - i - 0.5`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn row_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    names: &[String],
+    names_w: Option<u32>,
+    x: std::ops::Range<f64>,
+    x_desc: &str,
+    tick: &dyn Fn(f64) -> String,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, RowAxis>>,
+    Box<dyn Error + Send + Sync>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let n = names.len();
+    let nf = n as f64;
+    let name_of = |v: &f64| -> String {
+        if names_w.is_none() {
+            return String::new();
+        }
+        let i = (nf - v - 0.5).round();
+        if i >= 0.0 && (i as usize) < n {
+            names[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, bold(PANEL_TITLE_PX))
+        .margin(6)
+        .margin_right(24)
+        .x_label_area_size(62)
+        .y_label_area_size(names_w.unwrap_or(4))
+        .build_cartesian_2d(x, RowAxis { rows: n })?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&name_of)
+        .label_style(font(TICK_PX))
+        .x_desc(x_desc)
+        .axis_desc_style(font(AXIS_LABEL_PX))
+        .axis_style(AXIS)
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .set_tick_mark_size(
+            LabelAreaPosition::Left,
+            if names_w.is_some() { 5 } else { 0 },
+        )
+        .draw()?;
+    Ok(chart)
+}
+
 struct BarPanel<'a> {
     title: &'a str,
     x_desc: &'a str,
@@ -696,41 +755,15 @@ where
         .iter()
         .map(|s| ellipsize(s.name, 28))
         .collect();
-    let name_of = |v: &f64| -> String {
-        if names_w.is_none() {
-            return String::new();
-        }
-        let i = (nf - v - 0.5).round();
-        if i >= 0.0 && (i as usize) < n {
-            names[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
-    let mut chart = ChartBuilder::on(area)
-        .caption(p.title, bold(PANEL_TITLE_PX))
-        .margin(6)
-        .margin_right(24)
-        .x_label_area_size(62)
-        .y_label_area_size(names_w.unwrap_or(4))
-        .build_cartesian_2d(x_min..x_max, RowAxis { rows: n })?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(6)
-        .x_label_formatter(&|v| (p.tick)(*v))
-        .y_label_formatter(&name_of)
-        .label_style(font(TICK_PX))
-        .x_desc(p.x_desc)
-        .axis_desc_style(font(AXIS_LABEL_PX))
-        .axis_style(AXIS)
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .set_tick_mark_size(
-            LabelAreaPosition::Left,
-            if names_w.is_some() { 5 } else { 0 },
-        )
-        .draw()?;
+    let mut chart = row_chart(
+        area,
+        p.title,
+        &names,
+        names_w,
+        x_min..x_max,
+        p.x_desc,
+        &|v| (p.tick)(v),
+    )?;
 
     // Bars fill 64% of their row, but at most ~64 px: with two strategies full-height bars
     // look like blocks.

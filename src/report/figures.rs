@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{
-    ChartData, ChartKind, DrawResult, FAN_X_LABEL, RowAxis, bold, finite_runs, fit_text, font,
-    frame, grid, horizontal_label, names_width, no_data, value_range, vertical_label,
+    ChartData, ChartKind, DrawResult, FAN_X_LABEL, bold, finite_runs, fit_text, font, frame, grid,
+    horizontal_label, names_width, no_data, row_chart, value_range, vertical_label,
 };
 use super::theme::*;
 
@@ -230,41 +230,9 @@ where
     }
     let decimals = tick_decimals(hi - lo);
     let names: Vec<String> = p.rows.iter().map(|r| ellipsize(&r.name, 28)).collect();
-    let name_of = |v: &f64| -> String {
-        if names_w.is_none() {
-            return String::new();
-        }
-        let i = (nf - v - 0.5).round();
-        if i >= 0.0 && (i as usize) < n {
-            names[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
-    let mut chart = ChartBuilder::on(area)
-        .caption(p.title, bold(PANEL_TITLE_PX))
-        .margin(6)
-        .margin_right(24)
-        .x_label_area_size(62)
-        .y_label_area_size(names_w.unwrap_or(4))
-        .build_cartesian_2d(lo..hi, RowAxis { rows: n })?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(6)
-        .x_label_formatter(&|v| (p.tick)(*v, decimals))
-        .y_label_formatter(&name_of)
-        .label_style(font(TICK_PX))
-        .x_desc(p.x_desc)
-        .axis_desc_style(font(AXIS_LABEL_PX))
-        .axis_style(AXIS)
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .set_tick_mark_size(
-            LabelAreaPosition::Left,
-            if names_w.is_some() { 5 } else { 0 },
-        )
-        .draw()?;
+    let mut chart = row_chart(area, p.title, &names, names_w, lo..hi, p.x_desc, &|v| {
+        (p.tick)(v, decimals)
+    })?;
     if p.zero && lo < 0.0 && hi > 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (0.0, nf)],
