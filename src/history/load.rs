@@ -366,11 +366,7 @@ impl<'a> Table<'a> {
                 file: self.file.to_string(),
                 line: row.line,
                 column: self.name(col),
-                text: if text.is_empty() {
-                    "(empty)".to_string()
-                } else {
-                    text.to_string()
-                },
+                text: shown(text),
                 example,
             }),
         }
@@ -405,11 +401,7 @@ impl<'a> Table<'a> {
             file: self.file.to_string(),
             line: row.line,
             column: self.name(col),
-            text: if text.is_empty() {
-                "(empty)".to_string()
-            } else {
-                text.to_string()
-            },
+            text: shown(text),
             expected,
         }
     }
@@ -489,4 +481,13 @@ fn split(month_index: i64) -> (i32, u32) {
 fn format_month_index(m: i64) -> String {
     let (y, mo) = split(m);
     format!("{y}-{mo:02}")
+}
+
+/// A field's text for an error message; an empty field is shown as "(empty)".
+fn shown(text: &str) -> String {
+    if text.is_empty() {
+        "(empty)".to_string()
+    } else {
+        text.to_string()
+    }
 }

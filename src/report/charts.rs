@@ -582,33 +582,49 @@ where
     Ok(())
 }
 
-/// A y axis of `rows` bar rows over 0..rows, with a tick (and label) at each row centre.
-pub(super) struct RowAxis {
-    pub(super) rows: usize,
+/// A categorical axis of `count` slots over 0..count (bar rows, heatmap cells), labelled
+/// at slot centres, with at most `max_labels` labels (every k-th slot when crowded).
+pub(super) struct CategoryAxis {
+    pub(super) count: usize,
+    pub(super) max_labels: usize,
 }
 
-impl Ranged for RowAxis {
+impl CategoryAxis {
+    /// A label at every slot.
+    pub(super) fn every(count: usize) -> Self {
+        Self {
+            count,
+            max_labels: count,
+        }
+    }
+}
+
+impl Ranged for CategoryAxis {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
     fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let frac = if self.rows == 0 {
+        let frac = if self.count == 0 {
             0.5
         } else {
-            v / self.rows as f64
+            v / self.count as f64
         };
         limit.0 + ((limit.1 - limit.0) as f64 * frac).round() as i32
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
+        if hint.weight().allow_light_points() || self.count == 0 {
             return vec![];
         }
-        (0..self.rows).map(|i| i as f64 + 0.5).collect()
+        let step = self.count.div_ceil(self.max_labels.max(1)).max(1);
+        (0..self.count)
+            .step_by(step)
+            .map(|i| i as f64 + 0.5)
+            .collect()
     }
 
     fn range(&self) -> std::ops::Range<f64> {
-        0.0..self.rows as f64
+        0.0..self.count as f64
     }
 }
 
@@ -628,7 +644,7 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
     x_desc: &str,
     tick: &dyn Fn(f64) -> String,
 ) -> Result<
-    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, RowAxis>>,
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, CategoryAxis>>,
     Box<dyn Error + Send + Sync>,
 >
 where
@@ -653,7 +669,7 @@ where
         .margin_right(24)
         .x_label_area_size(62)
         .y_label_area_size(names_w.unwrap_or(4))
-        .build_cartesian_2d(x, RowAxis { rows: n })?;
+        .build_cartesian_2d(x, CategoryAxis::every(n))?;
     chart
         .configure_mesh()
         .disable_y_mesh()

@@ -2,13 +2,12 @@
 //! strategy, one colour scale), or success rate against the parameter when one is swept.
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{
-    DrawResult, Figure, bold, finite_runs, fit_text, font, frame, grid, horizontal_label, no_data,
-    vertical_label,
+    CategoryAxis, DrawResult, Figure, bold, finite_runs, fit_text, font, frame, grid,
+    horizontal_label, no_data, vertical_label,
 };
 use super::figures::wilson95;
 use super::theme::*;
@@ -112,41 +111,6 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Categorical axis of `cells` cells over 0..cells, labelled at cell centres.
-struct CellAxis {
-    cells: usize,
-    max_labels: usize,
-}
-
-impl Ranged for CellAxis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let frac = if self.cells == 0 {
-            0.5
-        } else {
-            v / self.cells as f64
-        };
-        limit.0 + ((limit.1 - limit.0) as f64 * frac).round() as i32
-    }
-
-    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() || self.cells == 0 {
-            return vec![];
-        }
-        let step = self.cells.div_ceil(self.max_labels.max(1)).max(1);
-        (0..self.cells)
-            .step_by(step)
-            .map(|i| i as f64 + 0.5)
-            .collect()
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        0.0..self.cells as f64
-    }
-}
-
 /// Success rate (fraction) of strategy `s` at grid point `(i, j)` of the first two params.
 fn cell_value(d: &SweepResults, i: usize, j: usize, s: usize) -> f64 {
     let ny = d.params.get(1).map_or(1, |p| p.values.len());
@@ -218,12 +182,12 @@ where
             .x_label_area_size(28)
             .y_label_area_size(62)
             .build_cartesian_2d(
-                CellAxis {
-                    cells: nx,
+                CategoryAxis {
+                    count: nx,
                     max_labels: x_labels,
                 },
-                CellAxis {
-                    cells: ny,
+                CategoryAxis {
+                    count: ny,
                     max_labels: y_labels,
                 },
             )?;

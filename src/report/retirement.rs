@@ -13,26 +13,9 @@ use polars::prelude::*;
 use super::ReportError;
 use super::charts::{DrawResult, Figure, bold, font, frame, no_data, render_figure, value_range};
 use super::html::HtmlFigure;
-use super::tables::write_csv;
+use super::tables::{f64_col, pct_columns, write_csv};
 use super::theme::*;
-use crate::metrics::{Percentiles, RunResults, StrategySummary};
-
-const PCT_NAMES: [&str; 7] = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
-
-fn f64_col(name: &str, v: Vec<f64>) -> Column {
-    Column::new(name.into(), v)
-}
-
-fn pct_cols(prefix: &str, rows: &[Percentiles]) -> Vec<Column> {
-    (0..7)
-        .map(|k| {
-            f64_col(
-                &format!("{prefix}{}", PCT_NAMES[k]),
-                rows.iter().map(|p| p.as_array()[k]).collect(),
-            )
-        })
-        .collect()
-}
+use crate::metrics::{RunResults, StrategySummary};
 
 /// True when the results carry anything this module reports.
 pub fn applies(r: &RunResults) -> bool {
@@ -76,19 +59,13 @@ pub fn write_tables(dir: &Path, r: &RunResults) -> Result<Vec<PathBuf>, ReportEr
                     .collect(),
             ),
         ];
-        cols.extend(pct_cols(
-            "spending_real_total_",
-            &r.retirement
-                .iter()
-                .map(|x| x.spending_real_total)
-                .collect::<Vec<_>>(),
-        ));
-        cols.extend(pct_cols(
-            "first_decade_real_return_",
-            &r.retirement
-                .iter()
-                .map(|x| x.first_decade_real_return)
-                .collect::<Vec<_>>(),
+        cols.extend(pct_columns("spending_real_total", &r.retirement, |x| {
+            &x.spending_real_total
+        }));
+        cols.extend(pct_columns(
+            "first_decade_real_return",
+            &r.retirement,
+            |x| &x.first_decade_real_return,
         ));
         cols.push(f64_col(
             "first_decade_r2",
@@ -116,7 +93,7 @@ pub fn write_tables(dir: &Path, r: &RunResults) -> Result<Vec<PathBuf>, ReportEr
                 ys.iter().map(|x| x.year + age).collect::<Vec<_>>(),
             ));
         }
-        cols.extend(pct_cols("", &ys.iter().map(|x| x.real).collect::<Vec<_>>()));
+        cols.extend(pct_columns("", ys, |x| &x.real));
         cols.push(f64_col("mean", ys.iter().map(|x| x.real_mean).collect()));
         let mut df = DataFrame::new_infer_height(cols)?;
         write_csv(&mut df, &dir.join("yearly_spending_real.csv"))?;

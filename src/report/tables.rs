@@ -17,28 +17,27 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 const PCT_NAMES: [&str; 7] = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
 
-fn pct_values(p: &Percentiles) -> [f64; 7] {
-    [p.p5, p.p10, p.p25, p.p50, p.p75, p.p90, p.p95]
-}
-
-fn f64_col(name: &str, values: Vec<f64>) -> Column {
+pub(super) fn f64_col(name: &str, values: Vec<f64>) -> Column {
     Column::new(name.into(), values)
 }
 
-/// All seven percentile columns `{prefix}_p5` .. `{prefix}_p95` of one metric.
-fn pct_columns(
+/// All seven percentile columns of one metric: `{prefix}_p5` .. `{prefix}_p95`, or plain
+/// `p5` .. `p95` when `prefix` is empty.
+pub(super) fn pct_columns<T>(
     prefix: &str,
-    rows: &[StrategySummary],
-    get: impl Fn(&StrategySummary) -> &Percentiles,
+    rows: &[T],
+    get: impl Fn(&T) -> &Percentiles,
 ) -> Vec<Column> {
     PCT_NAMES
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            f64_col(
-                &format!("{prefix}_{p}"),
-                rows.iter().map(|s| pct_values(get(s))[k]).collect(),
-            )
+            let name = if prefix.is_empty() {
+                p.to_string()
+            } else {
+                format!("{prefix}_{p}")
+            };
+            f64_col(&name, rows.iter().map(|s| get(s).as_array()[k]).collect())
         })
         .collect()
 }
@@ -91,8 +90,8 @@ pub enum Wealth {
 /// Rows in the order of `results.yearly` (strategies in scenario order, years ascending).
 pub fn yearly_frame(yearly: &[YearlyBand], which: Wealth) -> PolarsResult<DataFrame> {
     let pick = |b: &YearlyBand| match which {
-        Wealth::Real => pct_values(&b.real),
-        Wealth::Nominal => pct_values(&b.nominal),
+        Wealth::Real => b.real.as_array(),
+        Wealth::Nominal => b.nominal.as_array(),
     };
     let mut cols = vec![
         Column::new(
