@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use polars::prelude::*;
@@ -256,23 +257,15 @@ where
         .fold(100.0, f64::min);
     let y_floor = ((lowest - 5.0) / 10.0).floor().clamp(0.0, 9.0) * 10.0;
     {
-        let mut chart = ChartBuilder::on(&panels[0])
-            .caption("Still solvent (%)", bold(PANEL_TITLE_PX))
-            .margin_right(16)
-            .x_label_area_size(48)
-            .y_label_area_size(56)
-            .build_cartesian_2d(x_range.0..x_range.1, y_floor..100.5)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(AXIS)
-            .x_desc(x_label)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(AXIS_LABEL_PX))
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}%"))
-            .draw()?;
+        let mut chart = age_panel(
+            &panels[0],
+            "Still solvent (%)",
+            x_label,
+            x_range.0..x_range.1,
+            y_floor..100.5,
+            56,
+            &|v| format!("{v:.0}%"),
+        )?;
         chart.draw_series(LineSeries::new(
             [(retire_x, y_floor), (retire_x, 100.5)],
             GHOST.stroke_width(2),
@@ -313,23 +306,15 @@ where
             &[0.0],
             0.08,
         );
-        let mut chart = ChartBuilder::on(&panels[1])
-            .caption("Real spending per year", bold(PANEL_TITLE_PX))
-            .margin_right(16)
-            .x_label_area_size(48)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x_range.0..x_range.1, 0.0..hi)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(AXIS)
-            .x_desc(x_label)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(AXIS_LABEL_PX))
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| dollars_tick(*v))
-            .draw()?;
+        let mut chart = age_panel(
+            &panels[1],
+            "Real spending per year",
+            x_label,
+            x_range.0..x_range.1,
+            0.0..hi,
+            72,
+            &|v| dollars_tick(v),
+        )?;
         for (s, st) in r.strategies.iter().enumerate() {
             let color = strategy_color(s);
             let band: Vec<_> = ys.iter().filter(|b| b.strategy == st.name).collect();
@@ -346,6 +331,44 @@ where
         }
     }
     Ok(())
+}
+
+/// One panel of the outlook chart: age (or years) across, its mesh in the house style,
+/// `y_tick` formatting the y axis.
+#[allow(clippy::too_many_arguments)]
+fn age_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    x_label: &str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_label_width: u32,
+    y_tick: &dyn Fn(f64) -> String,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error + Send + Sync>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, bold(PANEL_TITLE_PX))
+        .margin_right(16)
+        .x_label_area_size(48)
+        .y_label_area_size(y_label_width)
+        .build_cartesian_2d(x, y)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(AXIS)
+        .x_desc(x_label)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(AXIS_LABEL_PX))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| y_tick(*v))
+        .draw()?;
+    Ok(chart)
 }
 
 fn draw_stress<DB: DrawingBackend>(
