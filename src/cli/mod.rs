@@ -219,14 +219,8 @@ fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 /// Runs a scenario and writes its report; returns the results (used by tests).
 pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
     let mut sc = load(&args.scenario)?;
-    let file = args.scenario.display().to_string();
-    if let Some(p) = args.paths {
-        if p == 0 || p > MAX_PATHS as u64 {
-            return Err(Failure::input(format!(
-                "--paths {p}: use 1 to {MAX_PATHS} (scenario {file})"
-            )));
-        }
-        sc.simulation.paths = p as usize;
+    if let Some(p) = paths_flag(args.paths, &args.scenario)? {
+        sc.simulation.paths = p;
     }
     if let Some(seed) = args.seed {
         sc.simulation.seed = seed;
@@ -235,41 +229,17 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(&sc.name));
-    // Refuse before spending minutes simulating.
-    if out_dir.exists() && !args.force {
-        return Err(Failure::output(format!(
-            "the report folder {} already exists; pass --force to replace it",
-            out_dir.display()
-        )));
-    }
-    let threads = match args.threads {
-        Some(t) if t == 0 || t > MAX_THREADS => {
-            return Err(Failure::input(format!(
-                "--threads {t}: use 1 to {MAX_THREADS}"
-            )));
-        }
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, usize::from),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::output(format!("cannot start {threads} worker threads: {e}")))?;
+    refuse_existing(&out_dir, args.force)?;
+    let pool = worker_pool(args.threads)?;
 
     let sim = &sc.simulation;
     let paths = sim.path_count() * (1 + sim.stresses.len());
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(paths as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {msg} [{elapsed_precise}] {wide_bar} {pos}/{len} paths ({per_sec}, eta {eta})",
-        ) {
-            b.set_style(style);
-        }
-        b.set_message(sc.name.clone());
-        b
-    };
+    let bar = progress_bar(
+        args.quiet,
+        paths as u64,
+        "{spinner} {msg} [{elapsed_precise}] {wide_bar} {pos}/{len} paths ({per_sec}, eta {eta})",
+        sc.name.clone(),
+    );
     interrupt::begin_simulating();
     let results = pool.install(|| crate::engine::run_all(sim, &|n| bar.inc(n)));
     bar.finish_and_clear();
@@ -331,7 +301,11 @@ fn report_failure(e: crate::report::ReportError) -> Failure {
 
 fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     let threads = match threads {
-        Some(0) => return Err(Failure::input("--threads 0: use 1 or more")),
+        Some(t) if t == 0 || t > MAX_THREADS => {
+            return Err(Failure::input(format!(
+                "--threads {t}: use 1 to {MAX_THREADS}"
+            )));
+        }
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
@@ -341,6 +315,41 @@ fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::output(format!("cannot start {threads} worker threads: {e}")))
 }
 
+/// `--paths`, checked against the engine's limit.
+fn paths_flag(paths: Option<u64>, scenario: &Path) -> Result<Option<usize>, Failure> {
+    match paths {
+        Some(p) if p == 0 || p > MAX_PATHS as u64 => Err(Failure::input(format!(
+            "--paths {p}: use 1 to {MAX_PATHS} (scenario {})",
+            scenario.display()
+        ))),
+        p => Ok(p.map(|p| p as usize)),
+    }
+}
+
+/// Refuses an existing report folder before any time is spent simulating.
+fn refuse_existing(out_dir: &Path, force: bool) -> Result<(), Failure> {
+    if out_dir.exists() && !force {
+        return Err(Failure::output(format!(
+            "the report folder {} already exists; pass --force to replace it",
+            out_dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr, hidden with `--quiet` or when stderr is not a terminal.
+fn progress_bar(quiet: bool, total: u64, template: &str, message: String) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        b.set_style(style);
+    }
+    b.set_message(message);
+    b
+}
+
 /// `driftlab sweep`: validates every grid point, runs them in order, writes the folder.
 fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let params = args
@@ -348,15 +357,7 @@ fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .iter()
         .map(|p| crate::sweep::parse_param(p).map_err(|e| Failure::input(format!("--param {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let file = args.scenario.display().to_string();
-    let paths = match args.paths {
-        Some(p) if p == 0 || p > MAX_PATHS as u64 => {
-            return Err(Failure::input(format!(
-                "--paths {p}: use 1 to {MAX_PATHS} (scenario {file})"
-            )));
-        }
-        p => p.map(|p| p as usize),
-    };
+    let paths = paths_flag(args.paths, &args.scenario)?;
     let over = crate::sweep::Overrides {
         paths,
         seed: args.seed,
@@ -367,27 +368,15 @@ fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(format!("{}-sweep", grid.base.name)));
-    if out_dir.exists() && !args.force {
-        return Err(Failure::output(format!(
-            "the report folder {} already exists; pass --force to replace it",
-            out_dir.display()
-        )));
-    }
+    refuse_existing(&out_dir, args.force)?;
     let pool = worker_pool(args.threads)?;
     let n = grid.points.len();
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b =
-            ProgressBar::with_draw_target(Some(grid.total_paths()), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {msg} [{elapsed_precise}] {wide_bar} {percent}% (eta {eta})",
-        ) {
-            b.set_style(style);
-        }
-        b.set_message(format!("{}: grid point 1/{n}", grid.base.name));
-        b
-    };
+    let bar = progress_bar(
+        args.quiet,
+        grid.total_paths(),
+        "{spinner} {msg} [{elapsed_precise}] {wide_bar} {percent}% (eta {eta})",
+        format!("{}: grid point 1/{n}", grid.base.name),
+    );
     let name = grid.base.name.clone();
     let results = pool.install(|| {
         grid.run(&|k| bar.inc(k), &mut |i| {

@@ -331,6 +331,31 @@ fn sweep_input_errors_and_overwrite_rules() {
     }
     let o = driftlab(&["sweep", s, "--out", o_arg]);
     assert_eq!(o.status.code(), Some(2), "--param is required");
+    // The same --threads bound as `run` (a huge pool hung for minutes).
+    for threads in ["0", "100000"] {
+        let o = driftlab(&[
+            "sweep",
+            s,
+            "--param",
+            "simulation.years=5,10",
+            "--threads",
+            threads,
+            "--out",
+            o_arg,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "--threads {threads}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(&format!("--threads {threads}: use 1 to 1024")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!out.exists());
+    }
 
     let ok = [
         "sweep",
