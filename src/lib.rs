@@ -23,6 +23,8 @@
 //! * [`sweep`]: parameter sweeps: one scenario on a grid of values, on common random numbers.
 //! * [`plan`]: `driftlab plan`, an exact trade list (rust_decimal, to the cent) for today's
 //!   holdings; independent of the simulation.
+//! * [`tax`]: one year of US federal income tax (brackets, Social Security, capital gains,
+//!   NIIT, senior deduction), generic over `f64` (simulation) and `Decimal` (estimate).
 //! * [`validation`]: `driftlab validate-studies`, reproductions of published studies
 //!   (Trinity, Bengen, Vanguard, Early Retirement Now) that regenerate `VALIDATION.md`.
 //! * [`cli`]: the `driftlab` command line, a thin shell over the above.
@@ -47,5 +49,6 @@ pub mod scenario;
 pub mod strategy;
 pub mod stress;
 pub mod sweep;
+pub mod tax;
 pub mod validation;
 pub mod withdrawal;
