@@ -72,19 +72,8 @@ pub enum HsaCoverage {
     Family,
 }
 
-/// Filing status for deriving tax rates from the 2026 brackets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FilingStatus {
-    Single,
-    /// Married filing jointly (also used for a qualifying surviving spouse).
-    #[serde(alias = "qss")]
-    Mfj,
-    /// Married filing separately.
-    Mfs,
-    /// Head of household.
-    Hoh,
-}
+/// Filing status lives with the tax rules; re-exported here for the holdings file.
+pub use crate::tax::FilingStatus;
 
 /// Where a bands rebalance moves an asset class that is outside its band.
 #[derive(

@@ -5,119 +5,44 @@
 
 use super::holdings::{FilingStatus, TaxInput};
 use super::money::{Rounding, cents};
+use crate::tax::{TaxLaw, brackets};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-/// 2026 ordinary income tax brackets: (lower bound of taxable income, rate).
-/// Source: Rev. Proc. 2025-32, p.10 (rates made permanent by OBBBA, P.L. 119-21, sec. 70101).
-fn brackets(status: FilingStatus) -> [(Decimal, Decimal); 7] {
-    let rates = [
-        dec!(0.10),
-        dec!(0.12),
-        dec!(0.22),
-        dec!(0.24),
-        dec!(0.32),
-        dec!(0.35),
-        dec!(0.37),
-    ];
-    let bounds = match status {
-        FilingStatus::Single => [
-            dec!(0),
-            dec!(12400),
-            dec!(50400),
-            dec!(105700),
-            dec!(201775),
-            dec!(256225),
-            dec!(640600),
-        ],
-        FilingStatus::Mfj => [
-            dec!(0),
-            dec!(24800),
-            dec!(100800),
-            dec!(211400),
-            dec!(403550),
-            dec!(512450),
-            dec!(768700),
-        ],
-        FilingStatus::Hoh => [
-            dec!(0),
-            dec!(17700),
-            dec!(67450),
-            dec!(105700),
-            dec!(201750),
-            dec!(256200),
-            dec!(640600),
-        ],
-        FilingStatus::Mfs => [
-            dec!(0),
-            dec!(12400),
-            dec!(50400),
-            dec!(105700),
-            dec!(201775),
-            dec!(256225),
-            dec!(384350),
-        ],
-    };
-    let mut out = [(Decimal::ZERO, Decimal::ZERO); 7];
-    for i in 0..7 {
-        out[i] = (bounds[i], rates[i]);
-    }
-    out
+/// 2026 law in exact money: the one place the 2026 numbers live is [`crate::tax::law`].
+fn law() -> TaxLaw<Decimal> {
+    TaxLaw::y2026()
 }
 
 /// 2026 long-term capital gain breakpoints in taxable income: (top of the 0% band, top of the
-/// 15% band); above is 20%. Source: Rev. Proc. 2025-32, p.12; IRC §1(h), §1(j)(5).
+/// 15% band); above is 20%.
 fn ltcg_breakpoints(status: FilingStatus) -> (Decimal, Decimal) {
-    match status {
-        FilingStatus::Single => (dec!(49450), dec!(545500)),
-        FilingStatus::Mfj => (dec!(98900), dec!(613700)),
-        FilingStatus::Hoh => (dec!(66200), dec!(579600)),
-        FilingStatus::Mfs => (dec!(49450), dec!(306850)),
-    }
+    let l = law();
+    (
+        l.ltcg_zero_top[status.index()],
+        l.ltcg_fifteen_top[status.index()],
+    )
 }
 
 /// Net capital loss deductible against ordinary income per year: IRC §1211(b) ($1,500 MFS).
 pub fn loss_limit(status: Option<FilingStatus>) -> Decimal {
-    match status {
-        Some(FilingStatus::Mfs) => dec!(1500),
-        _ => dec!(3000),
-    }
+    let s = status.unwrap_or(FilingStatus::Single);
+    law().capital_loss_limit[s.index()]
 }
 
 /// Ordinary income tax on `income` (2026 brackets).
 pub fn ordinary_tax(status: FilingStatus, income: Decimal) -> Decimal {
-    let b = brackets(status);
-    let mut tax = Decimal::ZERO;
-    for (i, &(lo, rate)) in b.iter().enumerate() {
-        if income <= lo {
-            break;
-        }
-        let hi = b.get(i + 1).map(|x| x.0).unwrap_or(Decimal::MAX);
-        tax += (income.min(hi) - lo) * rate;
-    }
-    tax
+    brackets::ordinary_tax(&law(), status, income)
 }
 
 /// The ordinary rate on the next dollar above `income`.
 pub fn marginal_ordinary(status: FilingStatus, income: Decimal) -> Decimal {
-    brackets(status)
-        .iter()
-        .rev()
-        .find(|(lo, _)| income >= *lo)
-        .map(|x| x.1)
-        .unwrap_or(dec!(0.10))
+    brackets::bracket_rate(&law(), status, income)
 }
 
 /// The long-term gain rate on the next dollar of gain stacked on `income`.
 pub fn marginal_long_term(status: FilingStatus, income: Decimal) -> Decimal {
-    let (zero_top, fifteen_top) = ltcg_breakpoints(status);
-    if income < zero_top {
-        Decimal::ZERO
-    } else if income < fifteen_top {
-        dec!(0.15)
-    } else {
-        dec!(0.20)
-    }
+    brackets::long_term_rate(&law(), status, income)
 }
 
 fn overlap(a0: Decimal, a1: Decimal, b0: Decimal, b1: Decimal) -> Decimal {
@@ -184,12 +109,7 @@ impl Rates {
 }
 
 pub fn status_name(s: FilingStatus) -> &'static str {
-    match s {
-        FilingStatus::Single => "single",
-        FilingStatus::Mfj => "married filing jointly",
-        FilingStatus::Mfs => "married filing separately",
-        FilingStatus::Hoh => "head of household",
-    }
+    s.name()
 }
 
 /// Realized gains, netted, and the estimated tax on them.
