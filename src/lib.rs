@@ -37,6 +37,7 @@ pub mod cli;
 pub mod engine;
 pub mod glide;
 pub mod history;
+pub mod household;
 pub mod income;
 pub mod market;
 pub mod metrics;

@@ -1,0 +1,907 @@
+//! The tax lots of a simulated taxable account: which shares a sale sells, the short- and
+//! long-term gains it realizes, and tax-loss harvesting.
+//!
+//! This is the simulation's version of [`crate::plan::lots`]: `f64` money and no allocation
+//! per step, so it can run in the hot loop. The orderings are the same as the planner's.
+//!
+//! Prices are kept per asset class, not per lot: a lot holds shares, and its value is its
+//! shares times its asset's price index, so a step of market growth is one multiplication per
+//! asset whatever the number of lots. Both funds of an asset class (the primary fund and its
+//! tax-loss-harvesting replacement) follow the same index: they track the same market.
+
+use super::wash::WashSales;
+use std::ops::AddAssign;
+
+/// Which lots a sale sells first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LotMethod {
+    /// Oldest first (the IRS default when no lots are specified).
+    Fifo,
+    /// Highest cost per share first.
+    Hifo,
+    /// Lowest estimated tax per dollar sold first: the gain per dollar of value times the
+    /// short- or long-term rate of [`SaleRates`]. So losses come first, the largest first; at
+    /// equal tax long-term before short-term, then higher cost per share, then older.
+    TaxOptimal,
+}
+
+/// The investor's assumed marginal rates on short- and long-term gains, used only to order
+/// lots for [`LotMethod::TaxOptimal`] (fractions, e.g. 0.24 and 0.15).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SaleRates {
+    pub short: f64,
+    pub long: f64,
+}
+
+/// Shares of one fund of one asset class bought at one time (or, merged, in one year).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaxLot {
+    pub asset: u8,
+    /// 0: the asset's primary fund; 1: its tax-loss-harvesting replacement (same asset class,
+    /// not substantially identical).
+    pub fund: u8,
+    pub shares: f64,
+    /// Cost basis, dollars.
+    pub basis: f64,
+    /// Step of acquisition; the holding period runs from here.
+    pub acquired: u32,
+    /// Identifies the lot for the wash-sale records while it lives; unique within a path.
+    pub id: u32,
+}
+
+/// Realized capital gains (> 0) and losses (< 0), dollars.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Realized {
+    pub short: f64,
+    pub long: f64,
+}
+
+impl Realized {
+    pub fn total(&self) -> f64 {
+        self.short + self.long
+    }
+}
+
+impl AddAssign for Realized {
+    fn add_assign(&mut self, rhs: Self) {
+        self.short += rhs.short;
+        self.long += rhs.long;
+    }
+}
+
+/// The lots of one simulated taxable account.
+///
+/// Lots are stored in one vector grouped by asset class, and within an asset in order of
+/// acquisition: a new lot is appended to its asset's group and a merge only ever touches the
+/// group's last lot (see [`LotBook::buy`]). So FIFO is a forward scan, and nothing is sorted.
+/// Reused across paths: [`LotBook::reset`] keeps the vectors' capacity, so after the first
+/// path (warm-up) nothing allocates.
+#[derive(Debug, Clone)]
+pub struct LotBook {
+    steps_per_year: u32,
+    /// Price index per asset (1.0 at reset).
+    price: Vec<f64>,
+    /// Shares held per asset: the sum of its lots' shares (recomputed after each sale).
+    shares: Vec<f64>,
+    /// The fund `buy` buys, per asset: the primary until a harvest swaps it.
+    current_fund: Vec<u8>,
+    lots: Vec<TaxLot>,
+    /// Asset `a`'s lots are `lots[start[a]..start[a + 1]]`.
+    start: Vec<usize>,
+    next_id: u32,
+}
+
+/// Selling priority of one lot: the lot that compares lowest is sold first.
+#[derive(Debug, Clone, Copy)]
+struct Priority {
+    tax_per_dollar: f64,
+    long_term: bool,
+    basis_per_share: f64,
+    acquired: u32,
+}
+
+impl Priority {
+    /// Whether `self` sells strictly before `other` under `method` (ties keep book order,
+    /// which is acquisition order).
+    fn before(&self, other: &Priority, method: LotMethod) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let by_basis = || other.basis_per_share.partial_cmp(&self.basis_per_share);
+        let ord = match method {
+            LotMethod::Fifo => Some(self.acquired.cmp(&other.acquired)),
+            LotMethod::Hifo => by_basis().map(|o| o.then(self.acquired.cmp(&other.acquired))),
+            LotMethod::TaxOptimal => self
+                .tax_per_dollar
+                .partial_cmp(&other.tax_per_dollar)
+                .map(|o| o.then(other.long_term.cmp(&self.long_term)))
+                .and_then(|o| by_basis().map(|b| o.then(b)))
+                .map(|o| o.then(self.acquired.cmp(&other.acquired))),
+        };
+        match ord {
+            Some(Less) => true,
+            Some(Equal | Greater) | None => false,
+        }
+    }
+}
+
+/// Gains and losses of one sale, by fund and holding period, for the wash-sale records.
+#[derive(Debug, Default, Clone, Copy)]
+struct LossBuckets {
+    /// [fund][long-term]: (proceeds, loss) of the lots sold at a loss.
+    sold: [[(f64, f64); 2]; 2],
+}
+
+impl LossBuckets {
+    fn add(&mut self, fund: u8, long_term: bool, proceeds: f64, gain: f64) {
+        if gain < 0.0 {
+            let b = &mut self.sold[usize::from(fund & 1)][usize::from(long_term)];
+            b.0 += proceeds;
+            b.1 -= gain;
+        }
+    }
+}
+
+impl LotBook {
+    /// An empty book for `n_assets` asset classes on steps of `1 / steps_per_year` years.
+    pub fn new(n_assets: usize, steps_per_year: u32) -> Self {
+        assert!(steps_per_year > 0, "steps_per_year must be positive");
+        assert!(
+            n_assets <= usize::from(u8::MAX),
+            "asset index must fit a TaxLot's u8"
+        );
+        Self {
+            steps_per_year,
+            price: vec![1.0; n_assets],
+            shares: vec![0.0; n_assets],
+            current_fund: vec![0; n_assets],
+            // About two lots a year per asset; grows during the first path if needed.
+            lots: Vec::with_capacity(n_assets * 64),
+            start: vec![0; n_assets + 1],
+            next_id: 0,
+        }
+    }
+
+    /// The start of a path: one lot of the primary fund per asset holding `values[a]` dollars
+    /// with basis `basis[a]`, acquired at `acquired`; every price index back to 1.0. An asset
+    /// with no value gets no lot. Reset the household's [`WashSales`] with it: lot ids start
+    /// again from zero.
+    pub fn reset(&mut self, values: &[f64], basis: &[f64], acquired: u32) {
+        let n = self.price.len();
+        assert!(values.len() == n && basis.len() == n, "one value per asset");
+        self.lots.clear();
+        self.next_id = 0;
+        for a in 0..n {
+            self.price[a] = 1.0;
+            self.current_fund[a] = 0;
+            self.start[a] = self.lots.len();
+            self.shares[a] = 0.0;
+            if values[a] > 0.0 {
+                debug_assert!(basis[a] >= 0.0, "negative basis");
+                self.shares[a] = values[a];
+                let id = self.take_id();
+                self.lots.push(TaxLot {
+                    asset: a as u8,
+                    fund: 0,
+                    shares: values[a],
+                    basis: basis[a],
+                    acquired,
+                    id,
+                });
+            }
+        }
+        self.start[n] = self.lots.len();
+    }
+
+    /// One step of price growth: asset `a`'s value is multiplied by `price_gross[a]` (one plus
+    /// its price return; income and fees are the caller's cash flows).
+    pub fn grow(&mut self, price_gross: &[f64]) {
+        for (p, &g) in self.price.iter_mut().zip(price_gross) {
+            debug_assert!(g > 0.0, "a price cannot fall to zero or below");
+            *p *= g;
+        }
+    }
+
+    pub fn value(&self, asset: usize) -> f64 {
+        self.shares[asset] * self.price[asset]
+    }
+
+    /// Every asset's value into `out` (one slot per asset).
+    pub fn values(&self, out: &mut [f64]) {
+        for (a, o) in out.iter_mut().enumerate().take(self.price.len()) {
+            *o = self.value(a);
+        }
+    }
+
+    pub fn total(&self) -> f64 {
+        (0..self.price.len()).map(|a| self.value(a)).sum()
+    }
+
+    /// Cost basis of one asset's lots (a scan of its lots).
+    pub fn basis(&self, asset: usize) -> f64 {
+        self.lots[self.range(asset)].iter().map(|l| l.basis).sum()
+    }
+
+    /// Cost basis of all lots (a scan of the lots).
+    pub fn basis_total(&self) -> f64 {
+        self.lots.iter().map(|l| l.basis).sum()
+    }
+
+    /// All lots, grouped by asset and in order of acquisition within each asset.
+    pub fn lots(&self) -> &[TaxLot] {
+        &self.lots
+    }
+
+    /// One asset's lots, in order of acquisition.
+    pub fn lots_of(&self, asset: usize) -> &[TaxLot] {
+        &self.lots[self.range(asset)]
+    }
+
+    /// The fund [`LotBook::buy`] buys for `asset`: 0 (primary) until a harvest swaps it.
+    /// Tax-advantaged accounts that buy this fund never wash a harvested loss.
+    pub fn current_fund(&self, asset: usize) -> u8 {
+        self.current_fund[asset]
+    }
+
+    /// The asset's price index (1.0 at reset).
+    pub fn price(&self, asset: usize) -> f64 {
+        self.price[asset]
+    }
+
+    /// Whether a lot acquired at `acquired` is long-term when sold at `step`: held more than
+    /// one year (IRC §1222; the holding period starts the day after purchase, so exactly
+    /// one year is still short-term).
+    pub fn is_long_term(&self, acquired: u32, step: u32) -> bool {
+        step.saturating_sub(acquired) > self.steps_per_year
+    }
+
+    /// Buys `dollars` of the fund the account holds for `asset` now
+    /// ([`LotBook::current_fund`]), with basis `dollars`, at `step`.
+    ///
+    /// The purchase goes into the asset's newest lot if that lot is of the same fund and was
+    /// bought in the same year of the simulation (`step / steps_per_year`); otherwise it starts
+    /// a new lot. This bounds the lots to about two a year per asset. A merged lot takes the
+    /// later acquisition step: the earlier shares' holding period is understated by up to a
+    /// year, which can only turn a long-term sale short-term, the costlier and so cautious
+    /// side for gains.
+    ///
+    /// The purchase is recorded in `wash`: if it replaces a loss sold within the window before
+    /// it, that loss is disallowed and added to this lot's basis (IRC §1091(d)). (The
+    /// replacement's holding period is not extended by the sold shares', as §1091(d) would:
+    /// again the cautious side for gains.)
+    pub fn buy(&mut self, asset: usize, dollars: f64, step: u32, wash: &mut WashSales) {
+        if dollars.is_nan() || dollars <= 0.0 {
+            return;
+        }
+        let fund = self.current_fund[asset];
+        let year = step / self.steps_per_year;
+        let shares = dollars / self.price[asset];
+        let r = self.range(asset);
+        let id = match self.lots[r].last_mut() {
+            Some(l) if l.fund == fund && l.acquired / self.steps_per_year == year => {
+                l.shares += shares;
+                l.basis += dollars;
+                l.acquired = l.acquired.max(step);
+                l.id
+            }
+            _ => self.push_lot(asset, fund, shares, dollars, step),
+        };
+        self.shares[asset] += shares;
+        let washed = wash.record_taxable_purchase(asset, fund, step, dollars, id);
+        if washed > 0.0 {
+            self.add_basis(asset, id, washed);
+        }
+    }
+
+    /// Sells up to `dollars` of `asset` (everything it holds if less), lots in the order of
+    /// `method`, at `step`; a lot sold in part is sold pro rata by shares, its basis with them.
+    /// Proceeds are `dollars.min(value(asset))`.
+    ///
+    /// Returns the realized gains in full: a loss the wash-sale rule disallows (a purchase of
+    /// the same fund within the window, in any account, before or after the sale) is reported
+    /// here and also collected in `wash`, to be added back from
+    /// [`WashSales::take_disallowed`].
+    ///
+    /// Cost: one scan of the asset's lots per lot sold (FIFO: per sale), no sorting and no
+    /// allocation. A sale of everything takes the lots in book order: the order cannot change
+    /// the total.
+    pub fn sell(
+        &mut self,
+        asset: usize,
+        dollars: f64,
+        step: u32,
+        method: LotMethod,
+        rates: SaleRates,
+        wash: &mut WashSales,
+    ) -> Realized {
+        let mut realized = Realized::default();
+        if dollars.is_nan() || dollars <= 0.0 || self.shares[asset] <= 0.0 {
+            return realized;
+        }
+        let price = self.price[asset];
+        let r = self.range(asset);
+        let sell_all = dollars >= self.value(asset);
+        let mut buckets = LossBuckets::default();
+        let mut left = dollars;
+        let mut cursor = r.start;
+        while left > 0.0 {
+            let next = if sell_all || method == LotMethod::Fifo {
+                // Book order is acquisition order; sold lots are emptied, so resume after them.
+                while cursor < r.end && self.lots[cursor].shares <= 0.0 {
+                    cursor += 1;
+                }
+                (cursor < r.end).then_some(cursor)
+            } else {
+                self.first_to_sell(r.clone(), method, rates, step)
+            };
+            let Some(i) = next else { break };
+            let long_term = self.is_long_term(self.lots[i].acquired, step);
+            let lot = &mut self.lots[i];
+            let value = lot.shares * price;
+            let (proceeds, sold_basis, fraction) = if sell_all || left >= value {
+                let b = lot.basis;
+                lot.shares = 0.0;
+                lot.basis = 0.0;
+                (value, b, 1.0)
+            } else {
+                let q = left / value;
+                let b = lot.basis * q;
+                lot.shares -= lot.shares * q;
+                lot.basis -= b;
+                (left, b, q)
+            };
+            left -= proceeds;
+            let gain = proceeds - sold_basis;
+            if long_term {
+                realized.long += gain;
+            } else {
+                realized.short += gain;
+            }
+            buckets.add(lot.fund, long_term, proceeds, gain);
+            wash.sold_from_lot(lot.id, fraction);
+            if fraction < 1.0 {
+                break;
+            }
+        }
+        self.remove_empty(asset);
+        self.record_losses(asset, step, &buckets, wash);
+        realized
+    }
+
+    /// Tax-loss harvesting at `step`: every lot whose value is below its basis by more than
+    /// `threshold` of the basis (e.g. 0.05) is sold, and the proceeds buy the asset's other
+    /// fund in one new lot (basis = proceeds, acquired = `step`), which `buy` then keeps buying.
+    /// Value is unchanged; the losses are returned (in full, as for [`LotBook::sell`]).
+    ///
+    /// A harvest never buys a fund sold at a loss within the window: that purchase would
+    /// disallow the earlier loss. So an asset harvests one way per step, and a swap back to
+    /// the primary fund waits for the window to pass. A loss can still be disallowed by a
+    /// purchase of the harvested fund (a taxable buy just before, which then keeps the loss
+    /// in its basis, or a tax-advantaged account's): see [`WashSales::take_disallowed`]. To
+    /// keep `buy` from washing it, harvest before the step's purchases.
+    pub fn harvest(&mut self, step: u32, threshold: f64, wash: &mut WashSales) -> Realized {
+        let mut realized = Realized::default();
+        for asset in 0..self.price.len() {
+            let price = self.price[asset];
+            for fund in 0..2u8 {
+                let other = 1 - fund;
+                if wash.would_wash(asset, other, step) {
+                    continue;
+                }
+                let mut buckets = LossBuckets::default();
+                let mut proceeds = 0.0;
+                for i in self.range(asset) {
+                    let long_term = self.is_long_term(self.lots[i].acquired, step);
+                    let lot = &mut self.lots[i];
+                    let value = lot.shares * price;
+                    if lot.fund != fund
+                        || lot.shares <= 0.0
+                        || lot.basis - value <= threshold * lot.basis
+                    {
+                        continue;
+                    }
+                    let gain = value - lot.basis;
+                    if long_term {
+                        realized.long += gain;
+                    } else {
+                        realized.short += gain;
+                    }
+                    buckets.add(fund, long_term, value, gain);
+                    proceeds += value;
+                    lot.shares = 0.0;
+                    lot.basis = 0.0;
+                    wash.sold_from_lot(lot.id, 1.0);
+                }
+                if proceeds <= 0.0 {
+                    continue;
+                }
+                self.remove_empty(asset);
+                self.record_losses(asset, step, &buckets, wash);
+                let id = self.push_lot(asset, other, proceeds / price, proceeds, step);
+                let washed = wash.record_taxable_purchase(asset, other, step, proceeds, id);
+                if washed > 0.0 {
+                    self.add_basis(asset, id, washed);
+                }
+                self.current_fund[asset] = other;
+            }
+            self.recount(asset);
+        }
+        realized
+    }
+
+    fn range(&self, asset: usize) -> std::ops::Range<usize> {
+        self.start[asset]..self.start[asset + 1]
+    }
+
+    fn take_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        id
+    }
+
+    /// Appends a lot to the asset's group (after its newest lot); returns its id. The insert
+    /// moves the later assets' lots by one: rare, at most a few times a year per asset.
+    fn push_lot(&mut self, asset: usize, fund: u8, shares: f64, basis: f64, step: u32) -> u32 {
+        let id = self.take_id();
+        let at = self.start[asset + 1];
+        self.lots.insert(
+            at,
+            TaxLot {
+                asset: asset as u8,
+                fund,
+                shares,
+                basis,
+                acquired: step,
+                id,
+            },
+        );
+        for s in &mut self.start[asset + 1..] {
+            *s += 1;
+        }
+        id
+    }
+
+    /// The lot `method` sells next among the non-empty lots in `r` (one scan).
+    fn first_to_sell(
+        &self,
+        r: std::ops::Range<usize>,
+        method: LotMethod,
+        rates: SaleRates,
+        step: u32,
+    ) -> Option<usize> {
+        let price = self.price[self.lots.get(r.start)?.asset as usize];
+        let mut best: Option<(usize, Priority)> = None;
+        for i in r {
+            let l = &self.lots[i];
+            if l.shares <= 0.0 {
+                continue;
+            }
+            let long_term = self.is_long_term(l.acquired, step);
+            let value = l.shares * price;
+            let rate = if long_term { rates.long } else { rates.short };
+            let p = Priority {
+                tax_per_dollar: (value - l.basis) / value * rate,
+                long_term,
+                basis_per_share: l.basis / l.shares,
+                acquired: l.acquired,
+            };
+            if best.is_none_or(|(_, b)| p.before(&b, method)) {
+                best = Some((i, p));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Drops the asset's emptied lots, keeping the order of the others, and recounts its
+    /// shares (so the running total does not drift from the lots).
+    fn remove_empty(&mut self, asset: usize) {
+        let r = self.range(asset);
+        let mut kept = r.start;
+        for i in r.clone() {
+            if self.lots[i].shares > 0.0 {
+                self.lots[kept] = self.lots[i];
+                kept += 1;
+            }
+        }
+        let removed = r.end - kept;
+        if removed > 0 {
+            self.lots.drain(kept..r.end);
+            for s in &mut self.start[asset + 1..] {
+                *s -= removed;
+            }
+        }
+        self.recount(asset);
+    }
+
+    fn recount(&mut self, asset: usize) {
+        self.shares[asset] = self.lots[self.range(asset)].iter().map(|l| l.shares).sum();
+    }
+
+    /// Records a sale's losses in `wash` and applies the basis moves it returns: losses
+    /// replaced by taxable purchases made before the sale go to those lots' basis.
+    fn record_losses(
+        &mut self,
+        asset: usize,
+        step: u32,
+        buckets: &LossBuckets,
+        wash: &mut WashSales,
+    ) {
+        for (fund, by_term) in buckets.sold.iter().enumerate() {
+            // Short-term first: a disallowed short-term loss is the costlier, cautious side.
+            for (long_term, (proceeds, loss)) in [(false, by_term[0]), (true, by_term[1])] {
+                wash.record_loss_sale(asset, fund as u8, step, proceeds, loss, long_term);
+            }
+        }
+        for &(id, dollars) in wash.basis_moves() {
+            // The lot is still held: a purchase stays unmatched only for shares not sold.
+            let r = self.start[asset]..self.start[asset + 1];
+            let lot = self.lots[r].iter_mut().find(|l| l.id == id);
+            debug_assert!(lot.is_some(), "wash-sale replacement lot {id} not held");
+            if let Some(l) = lot {
+                l.basis += dollars;
+            }
+        }
+        wash.clear_basis_moves();
+    }
+
+    fn add_basis(&mut self, asset: usize, id: u32, dollars: f64) {
+        let r = self.range(asset);
+        if let Some(l) = self.lots[r].iter_mut().find(|l| l.id == id) {
+            l.basis += dollars;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATES: SaleRates = SaleRates {
+        short: 0.37,
+        long: 0.15,
+    };
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    macro_rules! assert_close {
+        ($a:expr, $b:expr) => {{
+            let (a, b) = ($a, $b);
+            assert!(close(a, b), "{} = {a}, expected {b}", stringify!($a));
+        }};
+    }
+
+    /// Monthly steps, one asset, four lots of 1,000 shares each, priced at 1.6 on step 40:
+    ///
+    /// | lot | acquired | basis/share | basis | value | gain | term at 40 | est. tax per $ |
+    /// |-----|----------|-------------|-------|-------|------|------------|----------------|
+    /// | A   | 0        | 0.6         | 600   | 1600  | 1000 | long       | 0.625 x 0.15   |
+    /// | B   | 14       | 1.2         | 1200  | 1600  | 400  | long       | 0.25 x 0.15    |
+    /// | C   | 30       | 1.4         | 1400  | 1600  | 200  | short      | 0.125 x 0.37   |
+    /// | D   | 37       | 2.0         | 2000  | 1600  | -400 | short      | -0.25 x 0.37   |
+    ///
+    /// FIFO sells A B C D; HIFO D C B A; TaxOptimal D B C A (B's long-term gain is taxed less
+    /// than C's short-term one although C's basis is higher).
+    fn four_lots() -> (LotBook, WashSales) {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[600.0], 0);
+        b.grow(&[1.2]);
+        b.buy(0, 1200.0, 14, &mut w);
+        b.grow(&[1.4 / 1.2]);
+        b.buy(0, 1400.0, 30, &mut w);
+        b.grow(&[2.0 / 1.4]);
+        b.buy(0, 2000.0, 37, &mut w);
+        b.grow(&[0.8]);
+        assert_eq!(b.lots().len(), 4);
+        assert_close!(b.price(0), 1.6);
+        assert_close!(b.total(), 6400.0);
+        assert_close!(b.basis_total(), 5200.0);
+        (b, w)
+    }
+
+    fn acquired(b: &LotBook) -> Vec<u32> {
+        b.lots().iter().map(|l| l.acquired).collect()
+    }
+
+    #[test]
+    fn household_lots_fifo_sells_oldest_first_and_prorates_a_partial_lot() {
+        let (mut b, mut w) = four_lots();
+        // A whole (+1000 long), then 400 of B's 1,600: a quarter of its shares and basis
+        // (basis 300, +100 long).
+        let r = b.sell(0, 2000.0, 40, LotMethod::Fifo, RATES, &mut w);
+        assert_close!(r.long, 1100.0);
+        assert_eq!(r.short, 0.0);
+        assert_eq!(acquired(&b), vec![14, 30, 37]);
+        assert_close!(b.lots()[0].shares, 750.0);
+        assert_close!(b.lots()[0].basis, 900.0);
+        assert_close!(b.value(0), 4400.0);
+        // Then the rest of B (1,200, basis 900: +300 long), C (+200 short) and 100 of D
+        // (basis 125: -25 short).
+        let r = b.sell(0, 2900.0, 40, LotMethod::Fifo, RATES, &mut w);
+        assert_close!(r.long, 300.0);
+        assert_close!(r.short, 175.0);
+        assert_eq!(acquired(&b), vec![37]);
+        assert_close!(b.lots()[0].shares, 937.5);
+        assert_close!(b.lots()[0].basis, 1875.0);
+    }
+
+    #[test]
+    fn household_lots_hifo_sells_highest_basis_per_share_first() {
+        let (mut b, mut w) = four_lots();
+        // D whole (-400 short), then 400 of C (basis 350: +50 short).
+        let r = b.sell(0, 2000.0, 40, LotMethod::Hifo, RATES, &mut w);
+        assert_close!(r.short, -350.0);
+        assert_eq!(r.long, 0.0);
+        assert_eq!(acquired(&b), vec![0, 14, 30]);
+        assert_close!(b.lots()[2].shares, 750.0);
+        // The rest of C (+150 short), B (+400 long), 100 of A (basis 37.5: +62.5 long).
+        let r = b.sell(0, 2900.0, 40, LotMethod::Hifo, RATES, &mut w);
+        assert_close!(r.short, 150.0);
+        assert_close!(r.long, 462.5);
+        assert_eq!(acquired(&b), vec![0]);
+        assert_close!(b.lots()[0].basis, 562.5);
+    }
+
+    #[test]
+    fn household_lots_tax_optimal_sells_losses_then_lowest_estimated_tax() {
+        let (mut b, mut w) = four_lots();
+        // D whole (-400 short), then 400 of B (basis 300: +100 long), not C.
+        let r = b.sell(0, 2000.0, 40, LotMethod::TaxOptimal, RATES, &mut w);
+        assert_close!(r.short, -400.0);
+        assert_close!(r.long, 100.0);
+        assert_eq!(acquired(&b), vec![0, 14, 30]);
+        assert_close!(b.lots()[1].shares, 750.0);
+        assert_close!(b.lots()[2].shares, 1000.0);
+        // The rest of B (+300 long), C (+200 short), 100 of A (+62.5 long).
+        let r = b.sell(0, 2900.0, 40, LotMethod::TaxOptimal, RATES, &mut w);
+        assert_close!(r.short, 200.0);
+        assert_close!(r.long, 362.5);
+        assert_eq!(acquired(&b), vec![0]);
+        // No purchase within a month of the loss: nothing disallowed.
+        assert_eq!(w.take_disallowed(), Realized::default());
+    }
+
+    #[test]
+    fn household_lots_tax_optimal_prefers_long_term_at_equal_tax() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[500.0], 0);
+        b.buy(0, 1000.0, 20, &mut w); // year 1: a new lot
+        b.grow(&[2.0]);
+        // At step 30: the old lot (long-term) gains 0.75 per dollar, the new one (short-term)
+        // 0.5. At 25% long and 37.5% short both cost 0.1875 per dollar: the long-term lot goes
+        // first, although the other has the higher basis. Half of it: basis 250, +750.
+        let rates = SaleRates {
+            short: 0.375,
+            long: 0.25,
+        };
+        let r = b
+            .clone()
+            .sell(0, 1000.0, 30, LotMethod::TaxOptimal, rates, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: 0.0,
+                long: 750.0
+            }
+        );
+        // At 25% for both, the short-term lot costs less (0.125): half of it, +500.
+        let rates = SaleRates {
+            short: 0.25,
+            long: 0.25,
+        };
+        let r = b.sell(0, 1000.0, 30, LotMethod::TaxOptimal, rates, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: 500.0,
+                long: 0.0
+            }
+        );
+    }
+
+    #[test]
+    fn household_lots_long_term_needs_more_than_a_year() {
+        for (steps_per_year, step, long) in
+            [(12, 12, false), (12, 13, true), (1, 1, false), (1, 2, true)]
+        {
+            let mut b = LotBook::new(1, steps_per_year);
+            let mut w = WashSales::new(steps_per_year);
+            b.reset(&[1000.0], &[600.0], 0);
+            let r = b.sell(0, 500.0, step, LotMethod::Fifo, RATES, &mut w);
+            let expected = if long {
+                Realized {
+                    short: 0.0,
+                    long: 200.0,
+                }
+            } else {
+                Realized {
+                    short: 200.0,
+                    long: 0.0,
+                }
+            };
+            assert_eq!(
+                r, expected,
+                "{steps_per_year} steps a year, sold at step {step}"
+            );
+        }
+    }
+
+    #[test]
+    fn household_lots_buys_merge_within_a_year_and_take_the_later_step() {
+        let mut b = LotBook::new(2, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0, 0.0], &[1000.0, 0.0], 0);
+        b.grow(&[2.0, 1.0]);
+        b.buy(0, 500.0, 3, &mut w);
+        b.buy(0, 500.0, 11, &mut w);
+        b.buy(1, 400.0, 11, &mut w);
+        b.buy(0, 100.0, 12, &mut w); // next year: a new lot
+        let l = b.lots();
+        assert_eq!(l.len(), 3);
+        assert_eq!((l[0].asset, l[0].acquired), (0, 11));
+        assert_close!(l[0].shares, 1500.0);
+        assert_close!(l[0].basis, 2000.0);
+        assert_eq!((l[1].asset, l[1].acquired), (0, 12));
+        assert_eq!((l[2].asset, l[2].acquired), (1, 11));
+        assert_close!(b.value(0), 3100.0);
+        assert_close!(b.value(1), 400.0);
+        let mut v = [0.0; 2];
+        b.values(&mut v);
+        assert_eq!(v, [b.value(0), b.value(1)]);
+        // A reset reuses the book.
+        b.reset(&[10.0, 20.0], &[5.0, 20.0], 7);
+        assert_eq!(b.lots().len(), 2);
+        assert_eq!(b.total(), 30.0);
+        assert_eq!(b.basis_total(), 25.0);
+        assert_eq!(b.price(0), 1.0);
+    }
+
+    #[test]
+    fn household_lots_harvest_sells_the_loss_and_swaps_fund_at_equal_value() {
+        let mut b = LotBook::new(2, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0, 1000.0], &[1000.0, 1000.0], 0);
+        b.grow(&[0.75, 0.97]); // asset 0 is 25% down, asset 1 only 3%
+        let r = b.harvest(5, 0.05, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: -250.0,
+                long: 0.0
+            }
+        );
+        assert_eq!(b.total(), 750.0 + 970.0);
+        let l = b.lots_of(0);
+        assert_eq!(l.len(), 1);
+        assert_eq!((l[0].fund, l[0].acquired), (1, 5));
+        assert_eq!((l[0].shares, l[0].basis), (1000.0, 750.0));
+        assert_eq!(b.lots_of(1)[0].fund, 0);
+        assert_eq!((b.current_fund(0), b.current_fund(1)), (1, 0));
+        assert_eq!(w.take_disallowed(), Realized::default());
+
+        // Buying the replacement fund is not a wash, in either account.
+        b.buy(0, 100.0, 6, &mut w);
+        assert_eq!(b.lots_of(0)[0].basis, 850.0);
+        w.record_ira_purchase(0, 1, 6, 500.0);
+        assert_eq!(w.take_disallowed(), Realized::default());
+        assert!(w.would_wash(0, 0, 6) && !w.would_wash(0, 1, 6));
+    }
+
+    #[test]
+    fn household_lots_harvest_does_not_buy_back_a_fund_sold_at_a_loss_within_the_window() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[1000.0], 0);
+        b.grow(&[0.75]);
+        b.harvest(5, 0.05, &mut w);
+        b.grow(&[0.5]); // the replacement (basis 750) is now worth 375
+        // Harvesting it would buy fund 0 a month after fund 0 was sold at a loss.
+        assert_eq!(b.harvest(6, 0.05, &mut w), Realized::default());
+        assert_eq!(b.current_fund(0), 1);
+        // Two months after, it may.
+        assert_eq!(b.harvest(7, 0.05, &mut w).short, -375.0);
+        assert_eq!(b.current_fund(0), 0);
+        assert_eq!(b.lots_of(0)[0].basis, 375.0);
+        assert_eq!(w.take_disallowed(), Realized::default());
+    }
+
+    #[test]
+    fn household_lots_taxable_purchase_the_step_before_a_loss_sale_takes_the_loss_into_basis() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[1000.0], 0);
+        b.grow(&[0.75]);
+        b.buy(0, 300.0, 12, &mut w); // year 1: a new lot of 400 shares
+        // Step 13: lot A (long-term, loss 250) goes first; 300 of its 750 proceeds were
+        // replaced at step 12, so 250 x 300 / 750 = 100 is disallowed and moves to the
+        // replacement lot's basis.
+        let r = b.sell(0, 750.0, 13, LotMethod::TaxOptimal, RATES, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: 0.0,
+                long: -250.0
+            }
+        );
+        assert_eq!(
+            w.take_disallowed(),
+            Realized {
+                short: 0.0,
+                long: 100.0
+            }
+        );
+        let l = b.lots();
+        assert_eq!(l.len(), 1);
+        assert_eq!((l[0].acquired, l[0].shares, l[0].basis), (12, 400.0, 400.0));
+        assert_eq!((w.added_to_basis(), w.lost_to_ira()), (100.0, 0.0));
+    }
+
+    #[test]
+    fn household_lots_taxable_purchase_the_step_after_a_loss_sale_takes_the_loss_into_basis() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[1000.0], 0);
+        b.grow(&[0.75]);
+        // Half the lot: proceeds 375, basis 500, loss 125.
+        let r = b.sell(0, 375.0, 5, LotMethod::Fifo, RATES, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: -125.0,
+                long: 0.0
+            }
+        );
+        // 150 bought back a step later replaces 150 / 375 of it: 50 disallowed, into the lot
+        // it merges into (same fund, same year): basis 500 + 150 + 50.
+        b.buy(0, 150.0, 6, &mut w);
+        assert_eq!(
+            w.take_disallowed(),
+            Realized {
+                short: 50.0,
+                long: 0.0
+            }
+        );
+        assert_eq!(b.basis_total(), 700.0);
+        assert_eq!(b.lots()[0].shares, 700.0);
+        assert_eq!(w.added_to_basis(), 50.0);
+    }
+
+    #[test]
+    fn household_lots_ira_purchase_the_step_after_a_loss_sale_loses_it_without_basis() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[1000.0], 0);
+        b.grow(&[0.75]);
+        let r = b.sell(0, 375.0, 5, LotMethod::Fifo, RATES, &mut w);
+        assert_eq!(r.short, -125.0);
+        w.record_ira_purchase(0, 0, 6, 150.0);
+        assert_eq!(
+            w.take_disallowed(),
+            Realized {
+                short: 50.0,
+                long: 0.0
+            }
+        );
+        assert_eq!(w.lost_to_ira(), 50.0);
+        assert_eq!(b.basis_total(), 500.0);
+        // Outside the window: no more.
+        w.record_ira_purchase(0, 0, 7, 1000.0);
+        assert_eq!(w.take_disallowed(), Realized::default());
+        assert_eq!(w.lost_to_ira(), 50.0);
+    }
+
+    #[test]
+    fn household_lots_shares_sold_are_not_their_own_replacement() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[1000.0], 0);
+        b.buy(0, 1000.0, 4, &mut w); // merges into the reset lot
+        b.grow(&[0.75]);
+        let r = b.sell(0, 1e9, 5, LotMethod::TaxOptimal, RATES, &mut w);
+        assert_eq!(r.short, -500.0);
+        assert_eq!(w.take_disallowed(), Realized::default());
+        assert!(b.lots().is_empty());
+        assert_eq!(b.total(), 0.0);
+    }
+}

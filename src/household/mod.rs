@@ -1,0 +1,2 @@
+pub mod lots;
+pub mod wash;
