@@ -51,6 +51,8 @@ pub struct IncomeStream {
     pub annual: f64,
     /// Follows the CPI (Social Security COLA, a pension with COLA).
     pub indexed: bool,
+    /// Social Security (taxed under IRC §86) rather than a pension (ordinary income).
+    pub social_security: bool,
 }
 
 impl IncomeStream {
@@ -107,6 +109,7 @@ mod tests {
             start_step: 24,
             annual: 12_000.0,
             indexed: true,
+            social_security: true,
         };
         assert_eq!(ss.at(23, 12, 1.5), 0.0);
         assert!((ss.at(24, 12, 1.5) - 1_500.0).abs() < 1e-9);

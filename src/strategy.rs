@@ -3,6 +3,7 @@
 //! how the target moves over time, and whether to hold a cash reserve.
 
 use crate::glide::GlidePath;
+use crate::household::TaxPolicy;
 use crate::rebalance::{CashFlowRouting, RebalanceRule};
 use crate::withdrawal::WithdrawalRule;
 
@@ -38,6 +39,9 @@ pub struct Strategy {
     /// A moving target; `None` keeps the scenario's target.
     pub glide: Option<GlidePath>,
     pub reserve: Option<CashReserve>,
+    /// Where trades, withdrawals and conversions happen across accounts (used only when
+    /// the scenario has a household with accounts).
+    pub tax: TaxPolicy,
 }
 
 impl Strategy {
@@ -51,6 +55,7 @@ impl Strategy {
             withdrawal_rule: None,
             glide: None,
             reserve: None,
+            tax: TaxPolicy::default(),
         }
     }
 

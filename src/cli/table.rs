@@ -161,6 +161,40 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
             let _ = writeln!(s, "{line}");
         }
     }
+    if !r.taxes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\ntaxes (start-year dollars; mean per path; traditional balances valued after {:.0}% tax):",
+            r.taxes[0].after_tax_rate * 100.0
+        );
+        for t in &r.taxes {
+            let _ = writeln!(
+                s,
+                "  {:<w$}  lifetime tax {} (p10 {}, p90 {})   after-tax wealth p50 {}   realized gains {}   harvested {}   sold in taxable {}",
+                t.strategy,
+                dollars(t.taxes_real_mean),
+                dollars(t.taxes_real_total.p10),
+                dollars(t.taxes_real_total.p90),
+                dollars(t.after_tax_terminal_real.p50),
+                dollars(t.realized_gains_mean),
+                dollars(t.harvested_losses_mean),
+                dollars(t.traded_taxable_mean),
+                w = widths[0]
+            );
+        }
+        let excess = r
+            .taxes
+            .iter()
+            .map(|t| t.excess_contributions_mean)
+            .fold(0.0, f64::max);
+        if excess > 0.0 {
+            let _ = writeln!(
+                s,
+                "  note: contributions above the legal limits went to the taxable account ({} per path on average)",
+                dollars(excess)
+            );
+        }
+    }
     let _ = writeln!(s, "\nreport: {}", out_dir.display());
     s
 }

@@ -9,11 +9,13 @@
 //! and real); everything per year is a histogram or a sum. Nothing grows with
 //! paths x steps.
 
+mod household;
 mod path;
 
 pub use path::{NoSink, PathOutcome, YearEndSink};
 
 use crate::cashflow::{CashFlowPlan, fee_factors};
+use crate::household::Household;
 use crate::income::IncomeStream;
 use crate::market::MarketModel;
 use crate::metrics::accumulate::{ChunkSums, Histograms};
@@ -58,6 +60,8 @@ pub struct Simulation {
     pub stresses: Vec<NamedStress>,
     /// Probabilistic lifetimes (needs `start_age`); `None` runs every path to the horizon.
     pub mortality: Option<LifeTable>,
+    /// Accounts, tax lots and taxes; `None` simulates one untaxed portfolio.
+    pub household: Option<Household>,
     /// Derived by [`Simulation::refresh`]: per-step fee multipliers.
     pub fee_factors: Vec<f64>,
     /// Derived: each strategy's target per step (one entry when it never moves).
@@ -201,7 +205,7 @@ pub fn run_stressed(
         .collect();
     // One histogram set per worker thread; integer counts merge exactly in any order.
     let slots: Vec<Mutex<Histograms>> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Mutex::new(Histograms::new(n_strat, years)))
+        .map(|_| Mutex::new(Histograms::new(n_strat, years, sim.household.is_some())))
         .collect();
 
     terminal_real
@@ -242,7 +246,7 @@ pub fn run_stressed(
             progress(count as u64);
         });
 
-    let mut hist = Histograms::new(n_strat, years);
+    let mut hist = Histograms::new(n_strat, years, sim.household.is_some());
     for slot in slots {
         let h = match slot.into_inner() {
             Ok(h) => h,
@@ -289,5 +293,7 @@ pub fn run_stressed(
     results
 }
 
+#[cfg(test)]
+mod household_tests;
 #[cfg(test)]
 mod tests;

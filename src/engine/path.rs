@@ -14,6 +14,7 @@
 //! 4. at a year end, wealth and the year's spending are recorded for the per-year bands.
 
 use super::Simulation;
+use crate::household::book::{AccountBook, TaxOutcome};
 use crate::market::StepReturns;
 use crate::portfolio::Holdings;
 use crate::rebalance::{self, apply_rule};
@@ -58,14 +59,17 @@ pub struct PathOutcome {
     /// Annualised real time-weighted return of the portfolio over the first ten years of
     /// retirement (fewer if the path is shorter or fails).
     pub first_decade_real_return: Option<f64>,
+    /// Taxes and account activity (zero unless the scenario has accounts). With accounts
+    /// the money identity gains a term: `... = terminal + withdrawals + fees + tax.taxes`.
+    pub tax: TaxOutcome,
 }
 
 /// Per-strategy state while a path runs.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct StrategyState {
-    holdings: Holdings,
-    reserve: f64,
-    withdrawal: WithdrawalState,
+    pub(crate) holdings: Holdings,
+    pub(crate) reserve: f64,
+    pub(crate) withdrawal: WithdrawalState,
     peak: f64,
     twr: f64,
     twr_at_anniversary: f64,
@@ -75,7 +79,7 @@ pub(crate) struct StrategyState {
     sum_r2: f64,
     live_steps: u32,
     year_spending_real: f64,
-    out: PathOutcome,
+    pub(crate) out: PathOutcome,
 }
 
 impl StrategyState {
@@ -101,6 +105,97 @@ impl StrategyState {
         self.holdings.total() + self.reserve
     }
 
+    /// The portfolio's time-weighted return over the retirement year just ended (none in
+    /// the first).
+    pub(crate) fn last_year_return(&self, retirement_year: u32) -> Option<f64> {
+        (retirement_year > 0).then(|| self.twr / self.twr_at_anniversary - 1.0)
+    }
+
+    /// Starts measuring the new retirement year's return.
+    pub(crate) fn mark_anniversary_twr(&mut self) {
+        self.twr_at_anniversary = self.twr;
+    }
+
+    /// Marks a retirement anniversary for the first-decade measurement.
+    pub(crate) fn anniversary(&mut self, retirement_year: u32, cpi: f64) {
+        if retirement_year == 0 {
+            self.twr_at_retirement = self.twr;
+            self.cpi_at_retirement = cpi;
+        }
+        if retirement_year == DECADE_YEARS {
+            self.close_decade(cpi, f64::from(DECADE_YEARS));
+        }
+    }
+
+    /// Records a step's growth: `before` and `after` are the invested wealth around the
+    /// returns and fees, `wealth` the whole wealth after them.
+    pub(crate) fn grew(&mut self, before: f64, after: f64, wealth: f64, gains: f64, fees: f64) {
+        self.out.market_gains += gains;
+        self.out.fees += fees;
+        if before > 0.0 {
+            let r = after / before - 1.0;
+            self.twr *= 1.0 + r;
+            self.sum_r += r;
+            self.sum_r2 += r * r;
+            self.live_steps += 1;
+        }
+        if wealth > self.peak {
+            self.peak = wealth;
+        } else if self.peak > 0.0 {
+            let dd = 1.0 - wealth / self.peak;
+            if dd > self.out.max_drawdown {
+                self.out.max_drawdown = dd;
+            }
+        }
+    }
+
+    /// The path is ruined at `step`: it stays at zero from here on.
+    pub(crate) fn ruin(&mut self, step: u32, retirement: u32, spy: u32, cpi: f64) {
+        self.out.failed = true;
+        self.out.failed_at_step = Some(step);
+        self.out.max_drawdown = 1.0;
+        self.close_decade(cpi, (step - retirement) as f64 / f64::from(spy));
+    }
+
+    /// Counts a rebalancing event's trades; `wealth` is the invested wealth it traded.
+    pub(crate) fn rebalanced(&mut self, trades: &rebalance::Trades, wealth: f64) {
+        self.out.rebalances += 1;
+        self.out.legs += trades.legs;
+        self.out.dollars_traded += trades.dollars;
+        if wealth > 0.0 {
+            self.out.turnover += 0.5 * trades.dollars / wealth;
+        }
+    }
+
+    /// Records year-end `year` of strategy `s`: wealth (nominal, at price level `cpi`;
+    /// a failed path records zero) and, in retirement, the year's spending.
+    pub(crate) fn year_end<S: YearEndSink>(
+        &mut self,
+        sink: &mut S,
+        s: usize,
+        year: u32,
+        wealth: f64,
+        cpi: f64,
+        retired: bool,
+    ) {
+        if self.out.failed {
+            sink.record(s, year, 0.0, 0.0, false);
+        } else {
+            sink.record(s, year, wealth, wealth / cpi, true);
+        }
+        if retired {
+            sink.record_spending(s, year, self.year_spending_real);
+            self.year_spending_real = 0.0;
+        }
+    }
+
+    /// Adds spending (nominal dollars paid, at price level `cpi`) to the year and the path.
+    pub(crate) fn spent(&mut self, nominal: f64, cpi: f64) {
+        let real = nominal / cpi;
+        self.year_spending_real += real;
+        self.out.spending_real += real;
+    }
+
     /// Closes the first-decade measurement (at ten years, at failure or at the end).
     fn close_decade(&mut self, cpi: f64, years: f64) {
         if self.out.first_decade_real_return.is_none() && years > 0.0 {
@@ -116,6 +211,9 @@ pub trait YearEndSink {
     /// Spending (withdrawals plus income) during retirement year-end `year`, in start-year
     /// dollars. Called only for years inside retirement.
     fn record_spending(&mut self, _strategy: usize, _year: u32, _real: f64) {}
+
+    /// Tax owed for year-end `year` (households with accounts only), start-year dollars.
+    fn record_taxes(&mut self, _strategy: usize, _year: u32, _real: f64) {}
 
     /// Receives a strategy's holdings (nominal dollars per asset, scenario order) at the
     /// end of every step, after rebalancing, while the strategy is solvent. `step` counts
@@ -137,7 +235,9 @@ impl YearEndSink for NoSink {
 pub(crate) struct PathScratch {
     pub(crate) states: Vec<StrategyState>,
     pub(crate) out: Vec<PathOutcome>,
-    returns: Vec<StepReturns>,
+    /// Each strategy's accounts, when the scenario has a household with accounts.
+    pub(crate) books: Vec<AccountBook>,
+    pub(crate) returns: Vec<StepReturns>,
     stress: Vec<StepReturns>,
 }
 
@@ -146,9 +246,39 @@ impl PathScratch {
         Self {
             states: vec![StrategyState::new(sim.initial); sim.strategies.len()],
             out: vec![PathOutcome::default(); sim.strategies.len()],
+            books: match &sim.household {
+                Some(hh) => vec![
+                    AccountBook::new(hh, sim.asset_names.len(), sim.steps_per_year);
+                    sim.strategies.len()
+                ],
+                None => Vec::new(),
+            },
             returns: vec![StepReturns::default(); sim.steps() as usize],
             stress: Vec::with_capacity(sim.steps() as usize),
         }
+    }
+}
+
+/// Draws path `path`'s returns into `scratch.returns`, reshaped by `stress` if any.
+fn draw_returns<R: Rng + ?Sized>(
+    sim: &Simulation,
+    path: usize,
+    rng: &mut R,
+    scratch: &mut PathScratch,
+    stress: Option<&Stress>,
+) {
+    let mut cursor = sim.market.start_path(path, rng);
+    for step in scratch.returns.iter_mut() {
+        sim.market.next_step(&mut cursor, rng, step);
+    }
+    if let Some(stress) = stress {
+        stress.apply(
+            &mut scratch.returns,
+            &mut scratch.stress,
+            sim.steps_per_year,
+            sim.cash_flows.retirement_step.min(sim.steps()),
+            &sim.target,
+        );
     }
 }
 
@@ -170,18 +300,10 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     let retirement_years = (steps - retirement) / spy;
 
     // 1. The path's returns, drawn once for every strategy.
-    let mut cursor = sim.market.start_path(path, rng);
-    for step in scratch.returns.iter_mut() {
-        sim.market.next_step(&mut cursor, rng, step);
-    }
-    if let Some(stress) = stress {
-        stress.apply(
-            &mut scratch.returns,
-            &mut scratch.stress,
-            spy,
-            retirement,
-            &sim.target,
-        );
+    draw_returns(sim, path, rng, scratch, stress);
+    if let Some(hh) = &sim.household {
+        super::household::simulate(sim, hh, path, scratch, sink);
+        return;
     }
 
     for (s, state) in scratch.states.iter_mut().enumerate() {
@@ -189,13 +311,7 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
         sink.record(s, 0, sim.initial.total(), sim.initial.total(), true);
     }
     let mut cpi = 1.0; // price level relative to the start, at the start of the step
-    // With a life table, the path ends at the end of the year of death.
-    let end_step = match (&sim.mortality, sim.start_age) {
-        (Some(table), Some(age)) => {
-            ((table.death_age(age, sim.seed, path) - age + 1) * spy).min(steps)
-        }
-        _ => steps,
-    };
+    let end_step = end_step(sim, path);
 
     for step in 0..end_step {
         let ret = scratch.returns[step as usize];
@@ -224,11 +340,7 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 .unwrap_or(&plan.withdrawal);
             if st.out.failed {
                 if year_end {
-                    sink.record(s, (step + 1) / spy, 0.0, 0.0, false);
-                    if retired {
-                        sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
-                        st.year_spending_real = 0.0;
-                    }
+                    st.year_end(sink, s, (step + 1) / spy, 0.0, 0.0, retired);
                 }
                 continue;
             }
@@ -243,13 +355,7 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 st.out.contributions += contribution;
             }
             if anniversary {
-                if retirement_year == 0 {
-                    st.twr_at_retirement = st.twr;
-                    st.cpi_at_retirement = cpi;
-                }
-                if retirement_year == DECADE_YEARS {
-                    st.close_decade(cpi, f64::from(DECADE_YEARS));
-                }
+                st.anniversary(retirement_year, cpi);
             }
             if retired && !matches!(rule, WithdrawalRule::None) {
                 if anniversary {
@@ -258,11 +364,10 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                         years_left: retirement_years.saturating_sub(retirement_year).max(1),
                         wealth: st.wealth(),
                         cpi,
-                        last_year_return: (retirement_year > 0)
-                            .then(|| st.twr / st.twr_at_anniversary - 1.0),
+                        last_year_return: st.last_year_return(retirement_year),
                         age: sim.start_age.map(|a| a + step / spy),
                     };
-                    st.twr_at_anniversary = st.twr;
+                    st.mark_anniversary_twr();
                     let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
                     if let Some(reserve) = strategy.reserve {
                         let allowed = match reserve.refill {
@@ -294,28 +399,19 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                     if portfolio < rest {
                         // Ruin: pay out what is left; the path stays at zero.
                         st.out.withdrawals += from_reserve + portfolio;
-                        let paid_real = (from_reserve + portfolio + income) / cpi;
-                        st.year_spending_real += paid_real;
-                        st.out.spending_real += paid_real;
+                        st.spent(from_reserve + portfolio + income, cpi);
                         st.holdings.clear();
                         st.reserve = 0.0;
-                        st.out.failed = true;
-                        st.out.failed_at_step = Some(step);
-                        st.out.max_drawdown = 1.0;
-                        st.close_decade(cpi, (step - retirement) as f64 / f64::from(spy));
+                        st.ruin(step, retirement, spy, cpi);
                         if year_end {
-                            sink.record(s, (step + 1) / spy, 0.0, 0.0, false);
-                            sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
-                            st.year_spending_real = 0.0;
+                            st.year_end(sink, s, (step + 1) / spy, 0.0, 0.0, true);
                         }
                         continue;
                     }
                     st.out.withdrawals += from_reserve
                         + rebalance::withdraw(&mut st.holdings, rest, target, strategy.withdrawals);
                 }
-                let spent_real = (due + income) / cpi;
-                st.year_spending_real += spent_real;
-                st.out.spending_real += spent_real;
+                st.spent(due + income, cpi);
             }
             // 2. Returns, then fees.
             let before = st.holdings.total();
@@ -333,58 +429,59 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
                 st.reserve += interest;
                 gains += interest;
             }
-            st.out.market_gains += gains;
-            st.out.fees += fees;
             let after = st.holdings.total();
-            if before > 0.0 {
-                let r = after / before - 1.0;
-                st.twr *= 1.0 + r;
-                st.sum_r += r;
-                st.sum_r2 += r * r;
-                st.live_steps += 1;
-            }
             let wealth = after + st.reserve;
-            if wealth > st.peak {
-                st.peak = wealth;
-            } else if st.peak > 0.0 {
-                let dd = 1.0 - wealth / st.peak;
-                if dd > st.out.max_drawdown {
-                    st.out.max_drawdown = dd;
-                }
-            }
+            st.grew(before, after, wealth, gains, fees);
             // 3. Rebalancing, against this step's target.
             if let Some(period) = strategy.rule.look_period(spy)
                 && (step + 1) % period == 0
                 && let Some(trades) = apply_rule(&strategy.rule, &mut st.holdings, target)
             {
-                st.out.rebalances += 1;
-                st.out.legs += trades.legs;
-                st.out.dollars_traded += trades.dollars;
-                if after > 0.0 {
-                    st.out.turnover += 0.5 * trades.dollars / after;
-                }
+                st.rebalanced(&trades, after);
             }
             sink.holdings(s, step + 1, &st.holdings);
             // 4. Year-end record.
             if year_end {
-                sink.record(s, (step + 1) / spy, wealth, wealth / cpi_end, true);
-                if retired {
-                    sink.record_spending(s, (step + 1) / spy, st.year_spending_real);
-                    st.year_spending_real = 0.0;
-                }
+                st.year_end(sink, s, (step + 1) / spy, wealth, cpi_end, retired);
             }
         }
         cpi = cpi_end;
     }
 
-    // After death the estate stays as it was: later year-ends record it unchanged.
+    finish_outcomes(sim, scratch, sink, end_step, cpi);
+}
+
+/// The step at which path `path` ends: the horizon, or with a life table the end of the
+/// year of death.
+pub(crate) fn end_step(sim: &Simulation, path: usize) -> u32 {
+    let spy = sim.steps_per_year;
+    let steps = sim.steps();
+    match (&sim.mortality, sim.start_age) {
+        (Some(table), Some(age)) => {
+            ((table.death_age(age, sim.seed, path) - age + 1) * spy).min(steps)
+        }
+        _ => steps,
+    }
+}
+
+/// Turns every strategy's state at the end of the path into its outcome. After death the
+/// estate stays as it was: later year-ends record it unchanged.
+pub(crate) fn finish_outcomes<S: YearEndSink>(
+    sim: &Simulation,
+    scratch: &mut PathScratch,
+    sink: &mut S,
+    end_step: u32,
+    cpi: f64,
+) {
+    let spy = sim.steps_per_year;
+    let steps = sim.steps();
+    let retirement = sim.cash_flows.retirement_step.min(steps);
     for year in (end_step / spy + 1)..=(steps / spy) {
         for (s, st) in scratch.states.iter().enumerate() {
             let wealth = st.wealth();
             sink.record(s, year, wealth, wealth / cpi, !st.out.failed);
         }
     }
-
     let years_f = |live: u32| f64::from(live) / f64::from(spy);
     for (st, o) in scratch.states.iter_mut().zip(scratch.out.iter_mut()) {
         if !st.out.failed {

@@ -44,6 +44,7 @@ fn simulation(
         start_age: None,
         stresses: Vec::new(),
         mortality: None,
+        household: None,
         fee_factors: vec![],
         targets: vec![],
         reserve_growth: vec![],
@@ -456,6 +457,7 @@ fn glide_path_reserve_and_income_keep_money_conserved() {
         start_step: 150,
         annual: 24_000.0,
         indexed: true,
+        social_security: true,
     }];
     sim.refresh();
     for path in 0..20 {

@@ -3,6 +3,7 @@
 
 use super::quantile::{LinearHistogram, WealthHistogram};
 use crate::engine::{PathOutcome, YearEndSink};
+use crate::household::book::TaxOutcome;
 
 /// Integer-count aggregates; one per worker thread, merged at the end.
 #[derive(Clone, Debug)]
@@ -20,12 +21,22 @@ pub struct Histograms {
     /// Lifetime real spending per strategy.
     pub(crate) spending_total: Vec<WealthHistogram>,
     pub(crate) first_decade: Vec<LinearHistogram>,
+    /// With accounts (else empty): real tax per strategy and year (index as `real`),
+    /// lifetime real tax and after-tax terminal real wealth per strategy.
+    pub(crate) taxes: Vec<WealthHistogram>,
+    pub(crate) taxes_total: Vec<WealthHistogram>,
+    pub(crate) after_tax: Vec<WealthHistogram>,
 }
 
 impl Histograms {
-    pub fn new(n_strat: usize, years: u32) -> Self {
+    /// `taxed`: the run has accounts, so tax histograms are kept too.
+    pub fn new(n_strat: usize, years: u32, taxed: bool) -> Self {
         let cells = n_strat * (years as usize + 1);
+        let if_taxed = |n: usize| if taxed { n } else { 0 };
         Self {
+            taxes: vec![WealthHistogram::new(); if_taxed(cells)],
+            taxes_total: vec![WealthHistogram::new(); if_taxed(n_strat)],
+            after_tax: vec![WealthHistogram::new(); if_taxed(n_strat)],
             years,
             real: vec![WealthHistogram::new(); cells],
             nominal: vec![WealthHistogram::new(); cells],
@@ -50,6 +61,10 @@ impl Histograms {
         self.spending_total[strategy].add(o.spending_real);
         if let Some(r) = o.first_decade_real_return {
             self.first_decade[strategy].add(r);
+        }
+        if !self.taxes_total.is_empty() {
+            self.taxes_total[strategy].add(o.tax.taxes_real);
+            self.after_tax[strategy].add(o.tax.after_tax_real);
         }
     }
 
@@ -81,6 +96,63 @@ impl Histograms {
         for (a, b) in self.first_decade.iter_mut().zip(&other.first_decade) {
             a.merge(b);
         }
+        for (mine, theirs) in [
+            (&mut self.taxes, &other.taxes),
+            (&mut self.taxes_total, &other.taxes_total),
+            (&mut self.after_tax, &other.after_tax),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+        }
+    }
+}
+
+/// Sums of one strategy's tax outcomes over paths (nominal dollars unless `_real`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TaxSums {
+    pub taxes_real: f64,
+    pub after_tax_real: f64,
+    pub realized_gains: f64,
+    pub harvested_losses: f64,
+    pub lost_to_ira: f64,
+    pub penalties: f64,
+    pub rmds: f64,
+    pub conversions: f64,
+    pub excess_contributions: f64,
+    pub traded: [f64; 3],
+}
+
+impl TaxSums {
+    fn add(&mut self, t: &TaxOutcome) {
+        self.taxes_real += t.taxes_real;
+        self.after_tax_real += t.after_tax_real;
+        self.realized_gains += t.realized_gains;
+        self.harvested_losses += t.harvested_losses;
+        self.lost_to_ira += t.lost_to_ira;
+        self.penalties += t.penalties;
+        self.rmds += t.rmds;
+        self.conversions += t.conversions;
+        self.excess_contributions += t.excess_contributions;
+        for (a, b) in self.traded.iter_mut().zip(t.traded) {
+            *a += b;
+        }
+    }
+
+    fn merge(&mut self, o: &TaxSums) {
+        self.add(&TaxOutcome {
+            taxes: 0.0,
+            taxes_real: o.taxes_real,
+            after_tax_real: o.after_tax_real,
+            realized_gains: o.realized_gains,
+            harvested_losses: o.harvested_losses,
+            lost_to_ira: o.lost_to_ira,
+            penalties: o.penalties,
+            rmds: o.rmds,
+            conversions: o.conversions,
+            excess_contributions: o.excess_contributions,
+            traded: o.traded,
+        });
     }
 }
 
@@ -111,6 +183,9 @@ pub struct ChunkSums {
     /// count, sums of x, y, x^2, y^2 and xy.
     pub(crate) decade_n: Vec<u64>,
     pub(crate) decade_sums: Vec<[f64; 5]>,
+    pub(crate) tax: Vec<TaxSums>,
+    /// Real tax per strategy and year, index as `year_real`.
+    pub(crate) year_taxes: Vec<f64>,
     years: u32,
 }
 
@@ -138,6 +213,8 @@ impl ChunkSums {
             spending: vec![0.0; n_strat],
             decade_n: vec![0; n_strat],
             decade_sums: vec![[0.0; 5]; n_strat],
+            tax: vec![TaxSums::default(); n_strat],
+            year_taxes: vec![0.0; n_strat * (years as usize + 1)],
             years,
         }
     }
@@ -163,6 +240,7 @@ impl ChunkSums {
             self.success_diff_sq[s] += sd * sd;
             self.ahead[s] += u64::from(d > 0.0);
             self.spending[s] += o.spending_real;
+            self.tax[s].add(&o.tax);
             if let Some(x) = o.first_decade_real_return {
                 let y = o.terminal_real;
                 self.decade_n[s] += 1;
@@ -197,6 +275,10 @@ impl ChunkSums {
         add_f(&mut self.year_real, &o.year_real);
         add_f(&mut self.year_spending, &o.year_spending);
         add_f(&mut self.spending, &o.spending);
+        add_f(&mut self.year_taxes, &o.year_taxes);
+        for (a, b) in self.tax.iter_mut().zip(&o.tax) {
+            a.merge(b);
+        }
         add_u(&mut self.decade_n, &o.decade_n);
         for (a, b) in self.decade_sums.iter_mut().zip(&o.decade_sums) {
             for (x, y) in a.iter_mut().zip(b) {
@@ -232,5 +314,14 @@ impl YearEndSink for YearRecorder<'_> {
         let cell = strategy * (self.sums.years as usize + 1) + year as usize;
         self.hist.spending[cell].add(real);
         self.sums.year_spending[cell] += real;
+    }
+
+    #[inline]
+    fn record_taxes(&mut self, strategy: usize, year: u32, real: f64) {
+        let cell = strategy * (self.sums.years as usize + 1) + year as usize;
+        if let Some(h) = self.hist.taxes.get_mut(cell) {
+            h.add(real);
+        }
+        self.sums.year_taxes[cell] += real;
     }
 }

@@ -127,6 +127,12 @@ pub struct RunResults {
     /// The scenario's stress tests, each run on the same paths as the base case.
     #[serde(default)]
     pub stresses: Vec<StressSummary>,
+    /// Taxes and account activity per strategy (households with accounts; else empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<TaxSummary>,
+    /// Tax owed per strategy and year, in start-year dollars (households with accounts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub yearly_taxes: Vec<SpendingBand>,
     /// What a reader should know about these numbers, in plain words: "all paths are
     /// identical", "every path failed by year 12", ... (see [`notes::notes`]). Empty for an
     /// unremarkable run, and then left out of JSON.
@@ -149,7 +155,33 @@ pub struct RetirementSummary {
     pub first_decade_r2: Option<f64>,
 }
 
-/// Percentiles of real spending across paths in one retirement year.
+/// What taxes cost one strategy, across paths. Money is in start-year dollars where the
+/// name says `real`, else nominal; means are per path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaxSummary {
+    pub strategy: String,
+    /// Lifetime taxes paid from the portfolio (federal, state, penalties).
+    pub taxes_real_total: Percentiles,
+    pub taxes_real_mean: f64,
+    /// Terminal wealth with traditional balances valued after tax at `after_tax_rate`.
+    pub after_tax_terminal_real: Percentiles,
+    pub after_tax_terminal_real_mean: f64,
+    pub after_tax_rate: f64,
+    pub realized_gains_mean: f64,
+    pub harvested_losses_mean: f64,
+    /// Harvested losses lost for good to purchases in IRAs (Rev. Rul. 2008-5).
+    pub lost_to_ira_mean: f64,
+    pub penalties_mean: f64,
+    pub rmds_mean: f64,
+    pub conversions_mean: f64,
+    pub excess_contributions_mean: f64,
+    /// Dollars traded per path in tax-deferred, tax-free and taxable accounts.
+    pub traded_deferred_mean: f64,
+    pub traded_tax_free_mean: f64,
+    pub traded_taxable_mean: f64,
+}
+
+/// Percentiles of real spending (or tax) across paths in one year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpendingBand {
     pub strategy: String,

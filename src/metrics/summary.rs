@@ -3,7 +3,8 @@
 use super::accumulate::{ChunkSums, Histograms};
 use super::quantile::percentiles_sorted;
 use super::{
-    PairedDifference, RetirementSummary, RunResults, SpendingBand, StrategySummary, YearlyBand,
+    PairedDifference, RetirementSummary, RunResults, SpendingBand, StrategySummary, TaxSummary,
+    YearlyBand,
 };
 use crate::engine::Simulation;
 
@@ -149,6 +150,10 @@ pub(crate) fn summarize(
         }
     }
 
+    let (taxes, yearly_taxes) = match &sim.household {
+        Some(hh) => tax_summaries(sim, hh.after_tax_rate, hist, sums, n),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut results = RunResults {
         scenario_name: sim.name.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -172,6 +177,8 @@ pub(crate) fn summarize(
         retirement,
         yearly_spending,
         stresses: Vec::new(),
+        taxes,
+        yearly_taxes,
         notes: Vec::new(),
     };
     results.notes = super::notes::notes(&results);
@@ -192,4 +199,57 @@ fn r_squared(n: u64, s: &[f64; 5]) -> Option<f64> {
         return None;
     }
     Some((sxy * sxy / (sxx * syy)).clamp(0.0, 1.0))
+}
+
+/// Per-strategy tax figures and per-year tax bands (households with accounts).
+fn tax_summaries(
+    sim: &Simulation,
+    after_tax_rate: f64,
+    hist: &Histograms,
+    sums: &ChunkSums,
+    n: f64,
+) -> (Vec<TaxSummary>, Vec<SpendingBand>) {
+    let summaries = sim
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(s, strategy)| {
+            let t = &sums.tax[s];
+            TaxSummary {
+                strategy: strategy.name.clone(),
+                taxes_real_total: hist.taxes_total[s].percentiles(),
+                taxes_real_mean: t.taxes_real / n,
+                after_tax_terminal_real: hist.after_tax[s].percentiles(),
+                after_tax_terminal_real_mean: t.after_tax_real / n,
+                after_tax_rate,
+                realized_gains_mean: t.realized_gains / n,
+                harvested_losses_mean: t.harvested_losses / n,
+                lost_to_ira_mean: t.lost_to_ira / n,
+                penalties_mean: t.penalties / n,
+                rmds_mean: t.rmds / n,
+                conversions_mean: t.conversions / n,
+                excess_contributions_mean: t.excess_contributions / n,
+                traded_deferred_mean: t.traded[0] / n,
+                traded_tax_free_mean: t.traded[1] / n,
+                traded_taxable_mean: t.traded[2] / n,
+            }
+        })
+        .collect();
+    let mut yearly = Vec::new();
+    for (s, strategy) in sim.strategies.iter().enumerate() {
+        for year in 1..=sim.years {
+            let cell = hist.cell(s, year);
+            let h = &hist.taxes[cell];
+            if h.count() == 0 {
+                continue;
+            }
+            yearly.push(SpendingBand {
+                strategy: strategy.name.clone(),
+                year,
+                real: h.percentiles(),
+                real_mean: sums.year_taxes[cell] / h.count() as f64,
+            });
+        }
+    }
+    (summaries, yearly)
 }

@@ -708,10 +708,21 @@ pub(super) fn names_width<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    names_width_of(area, data.strategies.iter().map(|s| s.name))
+}
+
+/// Width of a left margin that holds these row names.
+pub(super) fn names_width_of<'n, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    names: impl Iterator<Item = &'n str>,
+) -> Result<u32, Box<dyn Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
     let style = font(TICK_PX);
     let mut w = 0;
-    for s in &data.strategies {
-        w = w.max(area.estimate_text_size(&ellipsize(s.name, 28), &style)?.0);
+    for name in names {
+        w = w.max(area.estimate_text_size(&ellipsize(name, 28), &style)?.0);
     }
     Ok((w + 22).clamp(60, 320))
 }

@@ -155,30 +155,30 @@ where
 // ---------------------------------------------------------------------------------------
 // Dot-and-whisker rows (charts 5 and 6).
 
-struct DotRow {
-    name: String,
-    color: RGBColor,
-    value: f64,
-    lo: f64,
-    hi: f64,
+pub(super) struct DotRow {
+    pub name: String,
+    pub color: RGBColor,
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
 }
 
-struct DotPanel<'a> {
-    title: &'a str,
-    x_desc: &'a str,
-    rows: Vec<DotRow>,
+pub(super) struct DotPanel<'a> {
+    pub title: &'a str,
+    pub x_desc: &'a str,
+    pub rows: Vec<DotRow>,
     /// Draw a reference line at zero (differences).
-    zero: bool,
+    pub zero: bool,
     /// Hard limits of the axis (e.g. 0..100 for percentages).
-    bounds: Option<(f64, f64)>,
+    pub bounds: Option<(f64, f64)>,
     /// Narrowest axis span, so that tiny differences are not blown up to the full width.
-    min_span: f64,
+    pub min_span: f64,
     /// Tick label for a value, given the decimals that keep the ticks distinct.
-    tick: &'a dyn Fn(f64, usize) -> String,
-    label: &'a dyn Fn(&DotRow) -> String,
+    pub tick: &'a dyn Fn(f64, usize) -> String,
+    pub label: &'a dyn Fn(&DotRow) -> String,
 }
 
-fn dot_panel<DB: DrawingBackend>(
+pub(super) fn dot_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     p: &DotPanel,
     names_w: Option<u32>,

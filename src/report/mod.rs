@@ -38,6 +38,7 @@ pub mod html;
 mod retirement;
 mod saved;
 pub(crate) mod tables;
+mod taxes;
 mod theme;
 
 use std::fs;
@@ -386,6 +387,13 @@ fn write_all(
     if retirement::applies(results) {
         files.extend(retirement::write_tables(dir, results)?);
     }
+    if taxes::applies(results) {
+        files.extend(taxes::write_tables(
+            dir,
+            results,
+            &tables::Stamp::new(results),
+        )?);
+    }
     check()?;
     let figures = run_charts(&chart_dir, results, drift)?;
     for f in &figures {
@@ -420,6 +428,7 @@ fn run_charts(
         });
     }
     figures.extend(retirement::charts(chart_dir, results)?);
+    figures.extend(taxes::charts(chart_dir, results)?);
     Ok(figures)
 }
 

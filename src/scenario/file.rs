@@ -35,6 +35,51 @@ pub struct ScenarioFile {
     pub glide_paths: Vec<GlidePathSpec>,
     #[serde(default, rename = "stress")]
     pub stresses: Vec<StressSpec>,
+    /// The household's accounts; with them the simulation tracks accounts, tax lots and
+    /// taxes (needs [household]).
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<AccountSpec>,
+    /// Tax facts for a household with accounts.
+    pub taxes: Option<TaxesSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSpec {
+    pub name: String,
+    /// "401k", "roth_401k", "traditional_ira", "roth_ira", "taxable" or "hsa".
+    pub kind: String,
+    /// "self" (default) or "spouse".
+    pub owner: Option<String>,
+    /// Balance at the start, dollars; spread over assets by [taxes] location ...
+    pub balance: Option<f64>,
+    /// ... or dollars per asset, in [[asset]] order.
+    pub holdings: Option<Vec<f64>>,
+    /// Taxable account: cost basis as a share of the starting value (default 1: no gain).
+    pub basis: Option<f64>,
+    /// The owner's contribution per year, start-year dollars (default 0); grows with
+    /// cash_flows.contribution_growth, capped at the legal limit.
+    pub contribution: Option<f64>,
+    /// Employer match per dollar contributed (e.g. 0.5) ...
+    pub employer_match: Option<f64>,
+    /// ... on contributions up to this share of wages (e.g. 0.06).
+    pub match_cap: Option<f64>,
+    /// HSA: "self_only" (default) or "family".
+    pub coverage: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TaxesSpec {
+    /// "single" (default), "mfj", "hoh" or "mfs".
+    pub filing_status: Option<String>,
+    /// Flat state income tax on federal taxable income (default 0).
+    pub state_rate: Option<f64>,
+    /// Rate at which traditional balances are valued in after-tax wealth (default 0.22).
+    pub after_tax_rate: Option<f64>,
+    /// Where assets sit at the start when accounts give a `balance`: "tax_efficient"
+    /// (default: income-paying assets in tax-deferred accounts first) or "pro_rata".
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +98,11 @@ pub struct HouseholdSpec {
     /// A period life table (`age,qx` CSV with a `# source: ...` line), relative to the
     /// scenario file: each path then ends at a drawn age of death (at most horizon_age).
     pub mortality_file: Option<String>,
+    /// A spouse's age at the start (accounts and taxes).
+    pub spouse_age: Option<i64>,
+    /// Wages per year in start-year dollars until retirement (accounts and taxes).
+    pub wages: Option<f64>,
+    pub spouse_wages: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,6 +287,12 @@ pub struct AssetSpec {
     pub expense_ratio: f64,
     /// Starting weight if the portfolio has drifted (default: the target).
     pub initial_weight: Option<f64>,
+    /// With accounts: income paid per year as a share of value (default 0), taxed each
+    /// year in the taxable account ...
+    #[serde(rename = "yield")]
+    pub income_yield: Option<f64>,
+    /// ... as "qualified" dividends (default) or "ordinary" income (interest).
+    pub income: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -310,4 +366,27 @@ pub struct StrategySpec {
     pub return_to_target_months: Option<i64>,
     /// Hold some years of withdrawals in cash.
     pub cash_reserve: Option<CashReserveSpec>,
+    /// With accounts: "advantaged_first" (default) or "per_account".
+    pub accounts: Option<String>,
+    /// With accounts: "taxable_first" (default), "proportional" or "fill_bracket".
+    pub withdrawal_order: Option<String>,
+    /// fill_bracket: the bracket's rate (default 0.12).
+    pub fill_bracket: Option<f64>,
+    /// With accounts: "tax_optimal" (default), "hifo" or "fifo".
+    pub lot_method: Option<String>,
+    /// Tax-loss harvesting: sell lots whose loss exceeds this share of basis (e.g. 0.05).
+    pub harvest_losses: Option<f64>,
+    pub roth_conversion: Option<RothConversionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RothConversionSpec {
+    /// Dollars per year in start-year dollars ...
+    pub amount: Option<f64>,
+    /// ... or up to the top of the bracket with this rate, e.g. 0.22.
+    pub fill_bracket: Option<f64>,
+    /// Ages of the primary person (inclusive) during which to convert.
+    pub from_age: i64,
+    pub to_age: i64,
 }

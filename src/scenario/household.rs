@@ -504,6 +504,7 @@ impl Lowering<'_> {
                 start_step,
                 annual,
                 indexed,
+                social_security: s.kind != "pension",
             });
         }
         Ok(out)

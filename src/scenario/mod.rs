@@ -2,6 +2,7 @@
 //! [`Simulation`]. This is the I/O edge of the engine: it reads the scenario and any data
 //! file it names; everything after it is pure.
 
+mod accounts;
 mod error;
 mod file;
 mod household;
@@ -233,7 +234,14 @@ impl Lowering<'_> {
             1e12,
             "the starting balance in dollars",
         )?;
-        let initial = self.initial_holdings(&spec.assets, initial_balance)?;
+        let mut initial = self.initial_holdings(&spec.assets, initial_balance)?;
+        let household = match self.household_accounts(&spec, &timeline, &initial)? {
+            Some((hh, holdings)) => {
+                initial = holdings;
+                Some(hh)
+            }
+            None => None,
+        };
         let market = self.market(&spec.market, &spec.assets, steps_per_year, &timeline)?;
         let cash_flows = self.cash_flows(&spec, &timeline, steps_per_year)?;
         let glide_paths = self.glide_paths(
@@ -245,6 +253,15 @@ impl Lowering<'_> {
         let mut strategies = Vec::with_capacity(spec.strategies.len());
         for (i, s) in spec.strategies.iter().enumerate() {
             let mut strategy = self.strategy(i, s, &target, &spec.assets, steps_per_year)?;
+            strategy.tax = self.tax_policy(i, s, household.is_some())?;
+            if strategy.tax.conversion.is_some()
+                && !spec.accounts.iter().any(|a| a.kind == "roth_ira")
+            {
+                return Err(self.err(
+                    &format!("strategy[{i}].roth_conversion"),
+                    "conversions go to a Roth IRA: add an [[account]] with kind = \"roth_ira\"",
+                ));
+            }
             if strategies
                 .iter()
                 .any(|o: &Strategy| o.name == strategy.name)
@@ -327,6 +344,7 @@ impl Lowering<'_> {
             start_age: timeline.age,
             stresses,
             mortality,
+            household,
             fee_factors: Vec::new(),
             targets: Vec::new(),
             reserve_growth: Vec::new(),
@@ -946,6 +964,7 @@ impl Lowering<'_> {
             withdrawal_rule: None,
             glide: None,
             reserve: None,
+            tax: crate::household::TaxPolicy::default(),
         })
     }
 }

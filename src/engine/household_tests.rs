@@ -1,0 +1,296 @@
+//! The household path: hand-computed tax years on flat markets, limits, RMDs, penalties,
+//! asset location, and money conservation with every account feature on.
+
+use super::{PathOutcome, Simulation, simulate_one_path};
+use crate::scenario;
+use std::path::Path;
+
+fn sim(toml: &str) -> Simulation {
+    match scenario::parse(toml, "test.toml", "test", Path::new(".")) {
+        Ok(s) => s.simulation,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A market where nothing moves: one asset class, no return, no inflation.
+const FLAT: &str = r#"
+version = 1
+[simulation]
+paths = 1
+step = "monthly"
+[market]
+model = "parametric"
+inflation_mean = 0.0
+inflation_vol = 0.0
+"#;
+
+fn flat_asset(name: &str, target: f64, extra: &str) -> String {
+    format!("[[asset]]\nname = \"{name}\"\ntarget = {target}\nmean = 0.0\nvol = 0.0\n{extra}\n")
+}
+
+fn one(sim: &Simulation) -> Vec<PathOutcome> {
+    simulate_one_path(sim, 0)
+}
+
+#[test]
+fn a_retiree_drawing_60k_from_an_ira_owes_the_hand_computed_2026_tax() {
+    // Single, 70 at the end of 2026, $60,000 from a traditional IRA, nothing else.
+    // AGI 60,000; standard deduction 16,100 + 2,050 (65+) = 18,150; senior deduction 6,000
+    // (AGI below 75,000); taxable income 35,850; tax 1,240 + 12% x 23,450 = 4,054.
+    let toml = format!(
+        "{FLAT}{}
+[household]
+age = 70
+[cash_flows]
+withdrawal_amount = 60000
+[[account]]
+name = \"IRA\"
+kind = \"traditional_ira\"
+balance = 1000000
+[[strategy]]
+name = \"hold\"
+rebalance = \"none\"
+",
+        flat_asset("stocks", 1.0, "")
+    )
+    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
+    let s = sim(&toml);
+    let o = one(&s)[0];
+    assert!((o.tax.taxes - 4_054.0).abs() < 1e-6, "{}", o.tax.taxes);
+    assert!(!o.failed);
+    // Age 70 is below the RMD age (73 for a 1956 birth): no RMD.
+    assert_eq!(o.tax.rmds, 0.0);
+    // Money: 1,000,000 = terminal + 60,000 spent + 4,054 tax.
+    assert!((o.terminal_nominal - (1_000_000.0 - 60_000.0 - 4_054.0)).abs() < 1e-6);
+}
+
+#[test]
+fn rmds_follow_the_uniform_lifetime_table() {
+    // Born 1951 (75 at the end of 2026): RMD age 73; divisor 24.6 at 75 (Pub. 590-B).
+    let toml = format!(
+        "{FLAT}{}
+[household]
+age = 75
+[[account]]
+name = \"IRA\"
+kind = \"traditional_ira\"
+balance = 1000000
+[[strategy]]
+name = \"hold\"
+rebalance = \"none\"
+",
+        flat_asset("stocks", 1.0, "")
+    )
+    .replace("[simulation]\n", "[simulation]\nyears = 2\n");
+    let s = sim(&toml);
+    let o = one(&s)[0];
+    let first = 1_000_000.0 / 24.6;
+    let second = (1_000_000.0 - first) / 23.7;
+    assert!(
+        (o.tax.rmds - (first + second)).abs() < 1e-6,
+        "{}",
+        o.tax.rmds
+    );
+    // The RMDs were not spent: they sit in the taxable account, less the tax they owe.
+    assert!((o.terminal_nominal + o.tax.taxes - 1_000_000.0).abs() < 1e-6);
+}
+
+#[test]
+fn early_withdrawals_owe_ten_percent_unless_the_rule_of_55_applies() {
+    let run = |kind: &str, retire_age: u32| {
+        let toml = format!(
+            "{FLAT}{}
+[household]
+age = 50
+retirement_age = {retire_age}
+[cash_flows]
+withdrawal_amount = 20000
+[[account]]
+name = \"plan\"
+kind = \"{kind}\"
+balance = 500000
+[[strategy]]
+name = \"hold\"
+rebalance = \"none\"
+",
+            flat_asset("stocks", 1.0, "")
+        );
+        let toml = toml.replace("[simulation]\n", "[simulation]\nyears = 1\n");
+        one(&sim(&toml))[0].tax
+    };
+    // Retired at 50 (separated before the year of 55): 10% of 20,000 from the IRA.
+    assert!((run("traditional_ira", 50).penalties - 2_000.0).abs() < 1e-6);
+    assert!((run("401k", 50).penalties - 2_000.0).abs() < 1e-6);
+    // Separated from service at 56: the 401(k) owes no penalty (rule of 55).
+    let toml = format!(
+        "{FLAT}{}
+[household]
+age = 56
+retirement_age = 56
+[cash_flows]
+withdrawal_amount = 20000
+[[account]]
+name = \"plan\"
+kind = \"401k\"
+balance = 500000
+[[account]]
+name = \"ira\"
+kind = \"traditional_ira\"
+balance = 0
+[[strategy]]
+name = \"hold\"
+rebalance = \"none\"
+",
+        flat_asset("stocks", 1.0, "")
+    )
+    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
+    assert_eq!(one(&sim(&toml))[0].tax.penalties, 0.0);
+}
+
+#[test]
+fn contributions_above_the_limit_go_to_the_taxable_account() {
+    // Age 45: the 2026 deferral limit is 24,500 (Notice 2025-67); 40,000 wanted.
+    let toml = format!(
+        "{FLAT}{}
+[household]
+age = 45
+retirement_age = 46
+wages = 200000
+[[account]]
+name = \"401k\"
+kind = \"401k\"
+balance = 0
+contribution = 40000
+employer_match = 0.5
+match_cap = 0.06
+[[strategy]]
+name = \"hold\"
+rebalance = \"none\"
+",
+        flat_asset("stocks", 1.0, "")
+    )
+    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
+    let s = sim(&toml);
+    let o = one(&s)[0];
+    // Match: 50% of contributions up to 6% of 200,000 = 6,000.
+    assert!((o.tax.excess_contributions - 15_500.0).abs() < 1e-6);
+    assert!((o.contributions - (24_500.0 + 6_000.0 + 15_500.0)).abs() < 1e-6);
+}
+
+/// Seed 003/004's household: a 70/30 target across a 401(k), a Roth IRA and a taxable
+/// account with large embedded gains.
+fn located(accounts: &str, years: u32, paths: u32) -> Simulation {
+    let toml = format!(
+        r#"
+version = 1
+[simulation]
+paths = {paths}
+years = {years}
+seed = 7
+[market]
+model = "parametric"
+inflation_mean = 0.025
+[[asset]]
+name = "stocks"
+target = 0.7
+mean = 0.08
+vol = 0.18
+yield = 0.015
+[[asset]]
+name = "bonds"
+target = 0.3
+mean = 0.04
+vol = 0.06
+yield = 0.035
+income = "ordinary"
+[household]
+age = 60
+retirement_age = 62
+wages = 120000
+[taxes]
+state_rate = 0.04
+[[account]]
+name = "401k"
+kind = "401k"
+balance = 300000
+contribution = 20000
+[[account]]
+name = "Roth"
+kind = "roth_ira"
+balance = 150000
+[[account]]
+name = "brokerage"
+kind = "taxable"
+balance = 400000
+basis = 0.5
+[cash_flows]
+withdrawal_rate = 0.04
+{accounts}
+"#
+    );
+    sim(&toml)
+}
+
+#[test]
+fn advantaged_first_realizes_no_gains_where_per_account_rebalancing_does() {
+    let s = located(
+        r#"
+[[strategy]]
+name = "sheltered first"
+rebalance = "calendar"
+frequency = "annual"
+[[strategy]]
+name = "every account"
+rebalance = "calendar"
+frequency = "annual"
+accounts = "per_account"
+"#,
+        2,
+        20,
+    );
+    for path in 0..20 {
+        let o = simulate_one_path(&s, path);
+        // Before retirement nothing is sold in the taxable account by the sheltered-first
+        // strategy (the 401(k) absorbs the rebalance); per-account trades there every year.
+        assert_eq!(o[0].tax.traded[2], 0.0, "path {path}");
+        assert!(o[1].tax.traded[2] > 0.0, "path {path}");
+    }
+}
+
+#[test]
+fn money_is_conserved_with_every_account_feature() {
+    let s = located(
+        r#"
+[[strategy]]
+name = "band, harvest, convert"
+rebalance = "threshold"
+band = 0.05
+harvest_losses = 0.05
+withdrawal_order = "fill_bracket"
+roth_conversion = { fill_bracket = 0.22, from_age = 62, to_age = 70 }
+[[strategy]]
+name = "annual, per account, fifo"
+rebalance = "calendar"
+frequency = "annual"
+accounts = "per_account"
+lot_method = "fifo"
+withdrawal_order = "proportional"
+"#,
+        35,
+        30,
+    );
+    let mut harvested = 0.0;
+    for path in 0..30 {
+        for o in simulate_one_path(&s, path) {
+            let lhs = s.initial.total() + o.contributions + o.market_gains;
+            let rhs = o.terminal_nominal + o.withdrawals + o.fees + o.tax.taxes;
+            assert!(
+                (lhs - rhs).abs() < 1e-6 * lhs.max(1.0),
+                "path {path}: {lhs} vs {rhs}"
+            );
+            assert!(o.tax.taxes > 0.0);
+            harvested += o.tax.harvested_losses;
+        }
+    }
+    assert!(harvested > 0.0);
+}

@@ -1,0 +1,788 @@
+//! One strategy's accounts on one path: balances per account and asset, the taxable
+//! account's lots, the year's taxable income, and what the household has paid in tax.
+//!
+//! Conventions (stated once): the tax year is the simulation year (the start is 1 January).
+//! A year's tax is computed at its end and paid from the portfolio at the start of the next
+//! year (as estimated payments and April's balance would be); the last year's tax is paid
+//! at the horizon, so lifetime taxes are complete. Before retirement only the tax the
+//! portfolio adds to the wage earner's bill is charged to it. RMDs and conversions happen
+//! at the start of each year; an RMD beyond the year's spending is reinvested in the taxable
+//! account at year end.
+
+use super::ledger::{YearLedger, year_tax};
+use super::lots::{LotBook, Realized};
+use super::wash::WashSales;
+use super::{AccountKind, AccountRebalancing, Household, TaxPolicy, Treatment, WithdrawalOrder};
+use super::{ConversionAmount, treatment};
+use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
+use crate::rebalance::{self, CashFlowRouting, Trades};
+use crate::tax::LossCarry;
+use crate::withdrawal::rmd_divisor;
+
+/// Most accounts one household may have.
+pub const MAX_ACCOUNTS: usize = 12;
+
+/// Below this many dollars a trade leg is not a trade (float dust).
+const DUST: f64 = 1e-9;
+
+/// What taxes and accounts did on one path, for one strategy.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TaxOutcome {
+    /// Taxes paid from the portfolio, nominal and in start-year dollars.
+    pub taxes: f64,
+    pub taxes_real: f64,
+    /// Net realized capital gains (losses negative), nominal.
+    pub realized_gains: f64,
+    /// Losses realized by tax-loss harvesting (positive), nominal.
+    pub harvested_losses: f64,
+    /// Harvested losses disallowed for good by purchases in IRAs (Rev. Rul. 2008-5).
+    pub lost_to_ira: f64,
+    /// 10% additional tax on early distributions (IRC §72(t)), included in `taxes`.
+    pub penalties: f64,
+    /// Contributions above the legal limits, sent to the taxable account instead.
+    pub excess_contributions: f64,
+    pub rmds: f64,
+    pub conversions: f64,
+    /// Dollars traded (buys plus sells) in tax-deferred, tax-free and taxable accounts.
+    pub traded: [f64; 3],
+    /// Terminal wealth with traditional balances valued after tax, start-year dollars.
+    pub after_tax_real: f64,
+}
+
+/// Per-path state of one strategy's accounts. Built once per worker and reset per path.
+#[derive(Clone, Debug)]
+pub struct AccountBook {
+    accounts: Vec<Holdings>,
+    lots: LotBook,
+    wash: WashSales,
+    /// Cash taken out (RMDs) and not yet spent; reinvested at year end.
+    cash: f64,
+    ledger: YearLedger,
+    carry: LossCarry<f64>,
+    /// Last year's tax, paid during the first step of this year.
+    tax_due: f64,
+    /// This year's contribution per step, per account, after limits; and the excess.
+    contribution: Vec<f64>,
+    excess: f64,
+    /// Traditional withdrawals so far this year, and the bracket room for them.
+    traditional_taken: f64,
+    bracket_room: f64,
+    pub out: TaxOutcome,
+}
+
+fn treatment_index(t: Treatment) -> usize {
+    match t {
+        Treatment::Deferred => 0,
+        Treatment::TaxFree => 1,
+        Treatment::Taxable => 2,
+    }
+}
+
+impl AccountBook {
+    pub fn new(hh: &Household, n_assets: usize, steps_per_year: u32) -> Self {
+        Self {
+            accounts: hh.accounts.iter().map(|a| a.initial).collect(),
+            lots: LotBook::new(n_assets, steps_per_year),
+            wash: WashSales::new(steps_per_year),
+            cash: 0.0,
+            ledger: YearLedger::default(),
+            carry: LossCarry::default(),
+            tax_due: 0.0,
+            contribution: vec![0.0; hh.accounts.len()],
+            excess: 0.0,
+            traditional_taken: 0.0,
+            bracket_room: 0.0,
+            out: TaxOutcome::default(),
+        }
+    }
+
+    /// Back to the start of a path.
+    pub fn reset(&mut self, hh: &Household) {
+        for (h, a) in self.accounts.iter_mut().zip(&hh.accounts) {
+            *h = a.initial;
+        }
+        let t = &hh.accounts[hh.taxable];
+        self.lots.reset(t.initial.values(), t.basis.values(), 0);
+        self.wash.reset();
+        self.cash = 0.0;
+        self.ledger = YearLedger::default();
+        self.carry = LossCarry::default();
+        self.tax_due = 0.0;
+        self.contribution.fill(0.0);
+        self.excess = 0.0;
+        self.traditional_taken = 0.0;
+        self.bracket_room = 0.0;
+        self.out = TaxOutcome::default();
+    }
+
+    /// The household's holdings: every account added up (cash excluded).
+    pub fn household(&self) -> Holdings {
+        let mut h = self.accounts[0];
+        for a in &self.accounts[1..] {
+            for (v, x) in h.values_mut().iter_mut().zip(a.values()) {
+                *v += x;
+            }
+        }
+        h
+    }
+
+    /// Everything the household owns in the portfolio, cash waiting to be spent included.
+    pub fn total(&self) -> f64 {
+        self.accounts.iter().map(Holdings::total).sum::<f64>() + self.cash
+    }
+
+    /// Balance of one account (tests and reports).
+    pub fn account(&self, i: usize) -> &Holdings {
+        &self.accounts[i]
+    }
+
+    /// Tax owed for the year just ended and not yet paid.
+    pub fn tax_due(&self) -> f64 {
+        self.tax_due
+    }
+
+    fn sync_taxable(&mut self, hh: &Household) {
+        let mut v = [0.0; MAX_ASSETS];
+        let n = self.accounts[hh.taxable].len();
+        self.lots.values(&mut v[..n]);
+        self.accounts[hh.taxable]
+            .values_mut()
+            .copy_from_slice(&v[..n]);
+    }
+
+    fn deferred_balance(&self, hh: &Household, who: usize) -> f64 {
+        hh.accounts
+            .iter()
+            .zip(&self.accounts)
+            .filter(|(a, _)| treatment(a.kind) == Treatment::Deferred && a.owner.index() == who)
+            .map(|(_, h)| h.total())
+            .sum()
+    }
+
+    // ---- the year's start and end ------------------------------------------------------
+
+    /// Start of simulation year `year`: this year's contributions (with limits), RMDs and
+    /// Roth conversions. `cpi` is the price level now relative to the start; `working` is
+    /// whether the primary person still earns wages this year.
+    pub fn start_year(
+        &mut self,
+        hh: &Household,
+        policy: &TaxPolicy,
+        year: u32,
+        cpi: f64,
+        working: bool,
+        steps_per_year: u32,
+    ) {
+        let caps = &hh.limits;
+        self.traditional_taken = 0.0;
+        let growth = (1.0 + hh.wage_growth).powi(year as i32);
+        // Contributions, capped by the law's limits (IRS Notice 2025-67, indexed by CPI).
+        self.contribution.fill(0.0);
+        self.excess = 0.0;
+        let mut deductible = 0.0;
+        if working {
+            let mut used = [[0.0f64; 3]; 2]; // per person: deferral, IRA, HSA
+            for (i, a) in hh.accounts.iter().enumerate() {
+                let want = a.contribution * growth;
+                if want <= 0.0 {
+                    continue;
+                }
+                let who = a.owner.index();
+                let age = hh.age(who, year).unwrap_or(0);
+                let wages = hh.wages[who] * growth;
+                let (group, limit) = caps.limit(a.kind, age, a.coverage, wages, cpi);
+                let room = (limit - used[who][group]).max(0.0);
+                let fits = want.min(room);
+                used[who][group] += fits;
+                // Employer match (not subject to the §402(g) deferral limit).
+                let matched = a.employer_match * fits.min(a.match_cap * wages);
+                self.contribution[i] = (fits + matched) / f64::from(steps_per_year);
+                self.excess += (want - fits) / f64::from(steps_per_year);
+                if matches!(
+                    a.kind,
+                    AccountKind::K401 | AccountKind::TraditionalIra | AccountKind::Hsa
+                ) {
+                    deductible += fits;
+                }
+            }
+            self.ledger.wages = (hh.wages[0] + hh.wages[1]) * growth - deductible;
+        } else {
+            self.ledger.wages = 0.0;
+        }
+        // Required minimum distributions (IRC §401(a)(9); Uniform Lifetime Table): the
+        // prior year-end balance over the divisor for the age reached this year.
+        for who in 0..2 {
+            let Some(age) = hh.age(who, year) else {
+                continue;
+            };
+            if age < hh.rmd_age[who] {
+                continue;
+            }
+            let balance = self.deferred_balance(hh, who);
+            let rmd = balance / rmd_divisor(age);
+            if rmd > DUST {
+                let taken = self.take_deferred(hh, who, rmd);
+                self.cash += taken;
+                self.ledger.ordinary += taken;
+                self.traditional_taken += taken;
+                self.out.rmds += taken;
+            }
+        }
+        // Roth conversions: traditional money moved to the Roth IRA, taxed as ordinary
+        // income (no early-withdrawal penalty: IRC §72(t) does not apply to conversions
+        // kept in the Roth for five years, which the simulation assumes).
+        let age = hh.age(0, year).unwrap_or(0);
+        if let Some(conv) = policy.conversion
+            && (conv.from_age..=conv.to_age).contains(&age)
+            && let Some(roth) = hh
+                .accounts
+                .iter()
+                .position(|a| a.kind == AccountKind::RothIra)
+        {
+            let amount = match conv.amount {
+                ConversionAmount::Fixed(real) => real * cpi,
+                ConversionAmount::FillBracket(rate) => {
+                    caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary(hh)
+                }
+            };
+            if amount > DUST {
+                let mut left = amount;
+                for who in 0..2 {
+                    for i in 0..hh.accounts.len() {
+                        let a = &hh.accounts[i];
+                        if left <= DUST
+                            || a.owner.index() != who
+                            || treatment(a.kind) != Treatment::Deferred
+                        {
+                            continue;
+                        }
+                        let bal = self.accounts[i].total();
+                        let moved = left.min(bal);
+                        if moved <= 0.0 {
+                            continue;
+                        }
+                        let share = moved / bal;
+                        for k in 0..self.accounts[i].len() {
+                            let m = self.accounts[i].values()[k] * share;
+                            self.accounts[i].values_mut()[k] -= m;
+                            self.accounts[roth].values_mut()[k] += m;
+                        }
+                        left -= moved;
+                    }
+                }
+                let converted = amount - left.max(0.0);
+                self.ledger.ordinary += converted;
+                self.out.conversions += converted;
+            }
+        }
+        self.bracket_room = match policy.withdrawal_order {
+            WithdrawalOrder::FillBracket(rate) => {
+                (caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary(hh)).max(0.0)
+            }
+            _ => 0.0,
+        };
+    }
+
+    /// Ordinary income already certain this year (wages, RMDs, conversions), for bracket
+    /// filling.
+    fn expected_ordinary(&self, _hh: &Household) -> f64 {
+        self.ledger.wages + self.ledger.ordinary
+    }
+
+    /// End of simulation year `year`: reinvest idle cash, compute the year's tax (due next
+    /// year), reset the ledger.
+    #[allow(clippy::too_many_arguments)]
+    pub fn end_year(
+        &mut self,
+        hh: &Household,
+        year: u32,
+        cpi: f64,
+        step: u32,
+        social_security: f64,
+        pensions: f64,
+    ) {
+        if self.cash > DUST {
+            let cash = self.cash;
+            self.cash = 0.0;
+            let mut per_asset = [0.0; MAX_ASSETS];
+            let h = self.household();
+            let total = h.total();
+            for (k, p) in per_asset[..h.len()].iter_mut().enumerate() {
+                *p = if total > 0.0 {
+                    cash * h.values()[k] / total
+                } else {
+                    cash / h.len() as f64
+                };
+            }
+            self.buy_in(hh, hh.taxable, &per_asset[..h.len()], step);
+        }
+        self.ledger.social_security = social_security;
+        self.ledger.ordinary += pensions;
+        let (tax, penalty) = year_tax(hh, &self.ledger, &mut self.carry, year, cpi);
+        self.tax_due += tax;
+        self.out.penalties += penalty;
+        self.out.realized_gains += self.ledger.realized.short + self.ledger.realized.long;
+        self.ledger = YearLedger::default();
+    }
+
+    /// Pays the tax due (at the start of a year, or at the horizon). Returns what was paid;
+    /// less than due only when the portfolio is exhausted.
+    pub fn pay_tax(
+        &mut self,
+        hh: &Household,
+        policy: &TaxPolicy,
+        step: u32,
+        year: u32,
+        cpi: f64,
+        target: &TargetAllocation,
+        routing: CashFlowRouting,
+    ) -> f64 {
+        let due = self.tax_due;
+        self.tax_due = 0.0;
+        if due <= 0.0 {
+            // A refund: the portfolio's losses lowered the tax on wages.
+            self.cash -= due;
+            self.out.taxes += due;
+            self.out.taxes_real += due / cpi;
+            return due;
+        }
+        let paid = self.withdraw(hh, policy, due, step, year, target, routing);
+        self.out.taxes += paid;
+        self.out.taxes_real += paid / cpi;
+        paid
+    }
+
+    /// Values the estate at the horizon: after-tax wealth in start-year dollars.
+    pub fn finish(&mut self, hh: &Household, cpi: f64) {
+        let deferred: f64 = (0..2).map(|w| self.deferred_balance(hh, w)).sum();
+        self.out.after_tax_real = (self.total() - deferred * hh.after_tax_rate) / cpi;
+    }
+
+    // ---- cash flows --------------------------------------------------------------------
+
+    /// This step's contributions into every account; returns the dollars contributed
+    /// (own money, employer match and the excess sent to the taxable account).
+    pub fn contribute(
+        &mut self,
+        hh: &Household,
+        step: u32,
+        target: &TargetAllocation,
+        routing: CashFlowRouting,
+    ) -> f64 {
+        let mut total = 0.0;
+        for i in 0..self.accounts.len() {
+            let amount = self.contribution[i];
+            if amount > 0.0 {
+                self.buy_routed(hh, i, amount, step, target, routing);
+                total += amount;
+            }
+        }
+        if self.excess > 0.0 {
+            let amount = self.excess;
+            self.buy_routed(hh, hh.taxable, amount, step, target, routing);
+            self.out.excess_contributions += amount;
+            total += amount;
+        }
+        total
+    }
+
+    /// Raises `amount` in cash for spending or tax, from idle cash first and then from the
+    /// accounts in the policy's order. Returns the dollars raised (short only when every
+    /// account is empty).
+    #[allow(clippy::too_many_arguments)]
+    pub fn withdraw(
+        &mut self,
+        hh: &Household,
+        policy: &TaxPolicy,
+        amount: f64,
+        step: u32,
+        year: u32,
+        target: &TargetAllocation,
+        routing: CashFlowRouting,
+    ) -> f64 {
+        let from_cash = amount.min(self.cash);
+        self.cash -= from_cash;
+        let mut need = amount - from_cash;
+        if need <= DUST {
+            return amount;
+        }
+        let n = self.accounts.len();
+        match policy.withdrawal_order {
+            WithdrawalOrder::Proportional => {
+                let total: f64 = self.accounts.iter().map(Holdings::total).sum();
+                if total > 0.0 {
+                    let share = (need / total).min(1.0);
+                    for i in 0..n {
+                        let part = self.accounts[i].total() * share;
+                        need -= self.take(hh, i, part, step, year, target, routing);
+                    }
+                }
+            }
+            WithdrawalOrder::FillBracket(_) => {
+                let room = (self.bracket_room - self.traditional_taken).max(0.0);
+                let first = need.min(room);
+                let mut got = 0.0;
+                for i in 0..n {
+                    if treatment(hh.accounts[i].kind) == Treatment::Deferred && first - got > DUST {
+                        got += self.take(hh, i, first - got, step, year, target, routing);
+                    }
+                }
+                need -= got;
+            }
+            WithdrawalOrder::TaxableFirst => {}
+        }
+        // Then taxable, traditional, Roth, HSA (also the fallback of the other orders).
+        for rank in 0..4 {
+            for i in 0..n {
+                if need <= DUST {
+                    break;
+                }
+                let kind = hh.accounts[i].kind;
+                let r = match kind {
+                    AccountKind::Taxable => 0,
+                    AccountKind::K401 | AccountKind::TraditionalIra => 1,
+                    AccountKind::Roth401k | AccountKind::RothIra => 2,
+                    AccountKind::Hsa => 3,
+                };
+                if r == rank {
+                    need -= self.take(hh, i, need, step, year, target, routing);
+                }
+            }
+        }
+        amount - need.max(0.0)
+    }
+
+    /// Takes up to `amount` from account `i`: the assets the household routing would sell,
+    /// as far as this account holds them, the rest pro rata. Records the tax facts.
+    #[allow(clippy::too_many_arguments)]
+    fn take(
+        &mut self,
+        hh: &Household,
+        i: usize,
+        amount: f64,
+        step: u32,
+        year: u32,
+        target: &TargetAllocation,
+        routing: CashFlowRouting,
+    ) -> f64 {
+        let held = self.accounts[i].total();
+        let amount = amount.min(held);
+        if amount <= DUST {
+            return 0.0;
+        }
+        // The household routing's choice of assets, capped by this account.
+        let mut h = self.household();
+        let before = h;
+        rebalance::withdraw(&mut h, amount, target, routing);
+        let n = h.len();
+        let mut sell = [0.0; MAX_ASSETS];
+        let mut got = 0.0;
+        for k in 0..n {
+            sell[k] = (before.values()[k] - h.values()[k]).min(self.accounts[i].values()[k]);
+            got += sell[k];
+        }
+        let rest = amount - got;
+        let left = held - got;
+        if rest > DUST && left > 0.0 {
+            for k in 0..n {
+                sell[k] += (self.accounts[i].values()[k] - sell[k]) * (rest / left).min(1.0);
+            }
+        }
+        let sold = self.sell_in(hh, i, &sell[..n], step, None);
+        let a = &hh.accounts[i];
+        if treatment(a.kind) == Treatment::Deferred {
+            self.ledger.ordinary += sold;
+            self.traditional_taken += sold;
+            if early_distribution(hh, a.kind, a.owner.index(), year, step) {
+                self.ledger.early += sold;
+            }
+        }
+        sold
+    }
+
+    /// Takes `amount` from the deferred accounts of person `who`, pro rata (RMDs).
+    fn take_deferred(&mut self, hh: &Household, who: usize, amount: f64) -> f64 {
+        let balance = self.deferred_balance(hh, who);
+        if balance <= 0.0 {
+            return 0.0;
+        }
+        let share = (amount / balance).min(1.0);
+        for (a, h) in hh.accounts.iter().zip(self.accounts.iter_mut()) {
+            if treatment(a.kind) == Treatment::Deferred && a.owner.index() == who {
+                for v in h.values_mut() {
+                    *v -= *v * share;
+                }
+            }
+        }
+        balance * share
+    }
+
+    // ---- markets -----------------------------------------------------------------------
+
+    /// One step of returns and fees: `gross` total returns and `fee` factors per asset.
+    /// In the taxable account each asset's yield is paid out, taxed this year and
+    /// reinvested. Returns (market gains, fees) in dollars.
+    pub fn grow(
+        &mut self,
+        hh: &Household,
+        gross: &[f64],
+        fee: &[f64],
+        steps_per_year: u32,
+        step: u32,
+    ) -> (f64, f64) {
+        let mut gains = 0.0;
+        let mut fees = 0.0;
+        for (i, h) in self.accounts.iter_mut().enumerate() {
+            if i == hh.taxable {
+                continue;
+            }
+            for (k, v) in h.values_mut().iter_mut().enumerate() {
+                let grown = *v * gross[k];
+                gains += grown - *v;
+                let after = grown * fee[k];
+                fees += grown - after;
+                *v = after;
+            }
+        }
+        // Taxable: price growth on the lots, income paid and reinvested.
+        let n = gross.len();
+        let mut price = [1.0; MAX_ASSETS];
+        let mut paid = [0.0; MAX_ASSETS];
+        for k in 0..n {
+            let v = self.lots.value(k);
+            let y = (hh.income[k].yield_rate / f64::from(steps_per_year)).min(gross[k].max(0.0));
+            paid[k] = v * y;
+            let price_part = v * (gross[k] - y);
+            price[k] = (gross[k] - y) * fee[k];
+            gains += v * gross[k] - v;
+            fees += price_part - price_part * fee[k];
+            if hh.income[k].qualified {
+                self.ledger.qualified_dividends += paid[k];
+                self.ledger.ordinary_dividends += paid[k];
+            } else {
+                self.ledger.interest += paid[k];
+            }
+        }
+        self.lots.grow(&price[..n]);
+        for (k, &p) in paid[..n].iter().enumerate() {
+            if p > 0.0 {
+                self.lots.buy(k, p, step, &mut self.wash);
+            }
+        }
+        self.sync_taxable(hh);
+        (gains, fees)
+    }
+
+    /// Tax-loss harvesting in the taxable account, at the end of a step.
+    pub fn harvest(&mut self, hh: &Household, threshold: f64, step: u32) {
+        let r = self.lots.harvest(step, threshold, &mut self.wash);
+        self.out.harvested_losses -= (r.short + r.long).min(0.0);
+        self.ledger.realized += r;
+        self.sync_taxable(hh);
+    }
+
+    /// Ends a step: losses the wash-sale rule disallowed go back into the year's gains.
+    pub fn end_step(&mut self, hh: &Household) {
+        let back = self.wash.take_disallowed();
+        self.ledger.realized += back;
+        self.out.lost_to_ira = self.wash.lost_to_ira();
+        self.sync_taxable(hh);
+    }
+
+    // ---- rebalancing -------------------------------------------------------------------
+
+    /// Moves the household to `desired` (same total as now) by trading inside accounts.
+    pub fn rebalance(
+        &mut self,
+        hh: &Household,
+        policy: &TaxPolicy,
+        desired: &Holdings,
+        target: &TargetAllocation,
+        step: u32,
+    ) -> Trades {
+        let n = desired.len();
+        let mut trades = Trades::default();
+        match policy.rebalancing {
+            AccountRebalancing::PerAccount => {
+                for i in 0..self.accounts.len() {
+                    let h = self.accounts[i];
+                    let total = h.total();
+                    let mut sell = [0.0; MAX_ASSETS];
+                    let mut buy = [0.0; MAX_ASSETS];
+                    for k in 0..n {
+                        let d = total * target.weights()[k] - h.values()[k];
+                        if d > 0.0 {
+                            buy[k] = d;
+                        } else {
+                            sell[k] = -d;
+                        }
+                    }
+                    self.trade(hh, i, &sell[..n], &buy[..n], step, policy, &mut trades);
+                }
+            }
+            AccountRebalancing::AdvantagedFirst => {
+                let now = self.household();
+                let mut delta = [0.0; MAX_ASSETS];
+                for k in 0..n {
+                    delta[k] = desired.values()[k] - now.values()[k];
+                }
+                let mut order = [0usize; MAX_ACCOUNTS];
+                let m = self.accounts.len();
+                for (i, o) in order[..m].iter_mut().enumerate() {
+                    *o = i;
+                }
+                order[..m].sort_by_key(|&i| (hh.accounts[i].kind.trade_order(), i));
+                for &i in &order[..m] {
+                    let h = &self.accounts[i];
+                    let can_sell: f64 = (0..n)
+                        .map(|k| (-delta[k]).max(0.0).min(h.values()[k]))
+                        .sum();
+                    let to_buy: f64 = delta[..n].iter().map(|d| d.max(0.0)).sum();
+                    let amount = can_sell.min(to_buy);
+                    if amount <= DUST {
+                        continue;
+                    }
+                    let mut sell = [0.0; MAX_ASSETS];
+                    let mut buy = [0.0; MAX_ASSETS];
+                    for k in 0..n {
+                        sell[k] = (-delta[k]).max(0.0).min(h.values()[k]) * amount / can_sell;
+                        buy[k] = delta[k].max(0.0) * amount / to_buy;
+                        delta[k] += sell[k] - buy[k];
+                    }
+                    self.trade(hh, i, &sell[..n], &buy[..n], step, policy, &mut trades);
+                }
+            }
+        }
+        trades
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn trade(
+        &mut self,
+        hh: &Household,
+        i: usize,
+        sell: &[f64],
+        buy: &[f64],
+        step: u32,
+        policy: &TaxPolicy,
+        trades: &mut Trades,
+    ) {
+        let sold = self.sell_in(hh, i, sell, step, Some(policy));
+        let bought: f64 = buy.iter().sum();
+        // Buys are scaled to what the sells raised (equal up to float dust).
+        if bought > 0.0 {
+            let scale = sold / bought;
+            let mut b = [0.0; MAX_ASSETS];
+            for (x, &y) in b.iter_mut().zip(buy) {
+                *x = y * scale;
+            }
+            self.buy_in(hh, i, &b[..buy.len()], step);
+        }
+        let legs = sell.iter().chain(buy).filter(|&&x| x > DUST).count() as u32;
+        trades.legs += legs;
+        trades.dollars += sold + sold.min(bought);
+        self.out.traded[treatment_index(treatment(hh.accounts[i].kind))] += sold + sold.min(bought);
+    }
+
+    // ---- the two primitive moves -------------------------------------------------------
+
+    /// Sells `sell[k]` dollars of each asset in account `i`; returns the proceeds. In the
+    /// taxable account lots are relieved by the policy's method and gains recorded.
+    fn sell_in(
+        &mut self,
+        hh: &Household,
+        i: usize,
+        sell: &[f64],
+        step: u32,
+        policy: Option<&TaxPolicy>,
+    ) -> f64 {
+        let mut proceeds = 0.0;
+        if i == hh.taxable {
+            let p = policy.copied().unwrap_or_default();
+            let mut realized = Realized::default();
+            for (k, &s) in sell.iter().enumerate() {
+                if s > DUST {
+                    let before = self.lots.value(k);
+                    realized +=
+                        self.lots
+                            .sell(k, s, step, p.lot_method, p.sale_rates, &mut self.wash);
+                    proceeds += before - self.lots.value(k);
+                }
+            }
+            self.ledger.realized += realized;
+            self.sync_taxable(hh);
+        } else {
+            for (v, &s) in self.accounts[i].values_mut().iter_mut().zip(sell) {
+                let s = s.min(*v).max(0.0);
+                *v -= s;
+                proceeds += s;
+            }
+        }
+        proceeds
+    }
+
+    /// Buys `buy[k]` dollars of each asset in account `i`.
+    fn buy_in(&mut self, hh: &Household, i: usize, buy: &[f64], step: u32) {
+        if i == hh.taxable {
+            for (k, &b) in buy.iter().enumerate() {
+                if b > DUST {
+                    self.lots.buy(k, b, step, &mut self.wash);
+                }
+            }
+            self.sync_taxable(hh);
+        } else {
+            for (k, (v, &b)) in self.accounts[i]
+                .values_mut()
+                .iter_mut()
+                .zip(buy)
+                .enumerate()
+            {
+                *v += b;
+                if b > DUST {
+                    // A purchase of the same fund in an IRA or 401(k) inside the window
+                    // disallows a taxable loss for good (Rev. Rul. 2008-5).
+                    self.wash.record_ira_purchase(k, 0, step, b);
+                }
+            }
+        }
+    }
+
+    /// Buys `amount` in account `i`, split over assets as the routing would for the whole
+    /// household (so contributions move the household toward target).
+    fn buy_routed(
+        &mut self,
+        hh: &Household,
+        i: usize,
+        amount: f64,
+        step: u32,
+        target: &TargetAllocation,
+        routing: CashFlowRouting,
+    ) {
+        let mut h = self.household();
+        let before = h;
+        rebalance::contribute(&mut h, amount, target, routing);
+        let n = h.len();
+        let mut buy = [0.0; MAX_ASSETS];
+        for k in 0..n {
+            buy[k] = h.values()[k] - before.values()[k];
+        }
+        self.buy_in(hh, i, &buy[..n], step);
+    }
+}
+
+/// Whether a distribution from this account in this year owes the 10% additional tax of
+/// IRC §72(t): before age 59½, except from the 401(k) of an employee who left the employer
+/// in or after the year they turned 55 (the "rule of 55", 401(k) only, not IRAs).
+fn early_distribution(hh: &Household, kind: AccountKind, who: usize, year: u32, step: u32) -> bool {
+    let _ = step;
+    let Some(age) = hh.age(who, year) else {
+        return false;
+    };
+    // Ages are at year end; a person who turns 60 this year reached 59½ during it (the
+    // simulation does not know birthdays, so the year they turn 60 counts as free).
+    if age >= 60 {
+        return false;
+    }
+    let rule_of_55 = kind == AccountKind::K401 && who == 0 && hh.retirement_age >= 55;
+    !rule_of_55
+}

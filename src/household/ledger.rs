@@ -1,0 +1,170 @@
+//! The year's taxable income as the simulation collects it, the contribution limits it
+//! enforces, and the tax it charges to the portfolio.
+
+use super::lots::Realized;
+use super::{AccountKind, Household, HsaCoverage};
+use crate::plan::limits::{LimitGroup, limit};
+use crate::tax::deductions::standard_deduction;
+use crate::tax::{LossCarry, TaxLaw, YearIncome, compute};
+use rust_decimal::prelude::ToPrimitive;
+
+/// Income of one tax year, in nominal dollars.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct YearLedger {
+    /// Wages less deductible contributions (traditional 401(k) and IRA, HSA).
+    pub wages: f64,
+    /// Traditional distributions (RMDs included), Roth conversions and pensions.
+    pub ordinary: f64,
+    /// The part of `ordinary` that owes the 10% early-withdrawal tax.
+    pub early: f64,
+    pub interest: f64,
+    pub ordinary_dividends: f64,
+    pub qualified_dividends: f64,
+    pub realized: Realized,
+    pub social_security: f64,
+}
+
+/// Oldest age with its own row in the limit tables.
+const MAX_AGE: usize = 120;
+
+/// 2026 contribution limits by age, read once from [`crate::plan::limits`] (IRS Notice
+/// 2025-67; Rev. Proc. 2025-19 for HSAs) so the hot loop needs no `Decimal`. Indexed by the
+/// simulated CPI each year (IRC §415(d) indexing, approximated by the price level; the
+/// statutory HSA catch-up is in fact not indexed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// (base, catch-up) per age, for 401(k) deferrals and IRAs; HSA self-only and family.
+    deferral: Vec<(f64, f64)>,
+    ira: Vec<(f64, f64)>,
+    hsa: [Vec<(f64, f64)>; 2],
+}
+
+/// Prior-year FICA wages above which catch-ups must be Roth: IRC §414(v)(7) (SECURE 2.0
+/// §603), $150,000 for 2026 (IRS Notice 2025-67).
+const ROTH_CATCH_UP_WAGES: f64 = 150_000.0;
+
+/// Medicare enrollment (assumed at 65) ends HSA contributions (IRC §223(b)(7)).
+const HSA_LAST_AGE: u32 = 64;
+
+impl Default for Limits {
+    fn default() -> Self {
+        let table = |group, coverage| {
+            (0..=MAX_AGE as u32)
+                .map(|age| {
+                    let l = limit(group, Some(age), coverage);
+                    (
+                        l.base.to_f64().unwrap_or(0.0),
+                        l.catch_up.to_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        Self {
+            deferral: table(LimitGroup::ElectiveDeferral, HsaCoverage::SelfOnly),
+            ira: table(LimitGroup::Ira, HsaCoverage::SelfOnly),
+            hsa: [
+                table(LimitGroup::Hsa, HsaCoverage::SelfOnly),
+                table(LimitGroup::Hsa, HsaCoverage::Family),
+            ],
+        }
+    }
+}
+
+impl Limits {
+    /// The limit group (0 deferrals, 1 IRA, 2 HSA) and this year's limit for a contribution
+    /// to an account of `kind` by a person of `age` earning `wages` (nominal), at price
+    /// level `cpi`. The taxable account has no limit.
+    pub fn limit(
+        &self,
+        kind: AccountKind,
+        age: u32,
+        coverage: HsaCoverage,
+        wages: f64,
+        cpi: f64,
+    ) -> (usize, f64) {
+        let row = (age as usize).min(MAX_AGE);
+        let (group, (base, catch_up)) = match kind {
+            AccountKind::K401 | AccountKind::Roth401k => (0, self.deferral[row]),
+            AccountKind::TraditionalIra | AccountKind::RothIra => (1, self.ira[row]),
+            AccountKind::Hsa if age > HSA_LAST_AGE => (2, (0.0, 0.0)),
+            AccountKind::Hsa => {
+                let c = usize::from(coverage == HsaCoverage::Family);
+                (2, self.hsa[c][row])
+            }
+            AccountKind::Taxable => return (0, f64::INFINITY),
+        };
+        // High earners' catch-ups must go to a Roth 401(k): none in the traditional one.
+        let catch_up = if kind == AccountKind::K401 && wages > ROTH_CATCH_UP_WAGES * cpi {
+            0.0
+        } else {
+            catch_up
+        };
+        (group, (base + catch_up) * cpi)
+    }
+
+    /// Taxable income that fills the bracket with `rate` (its top), plus the standard
+    /// deduction: the ordinary income a household can take in year `year` and stay in that
+    /// bracket. Infinite for the top rate or a rate that is not a bracket.
+    pub fn bracket_room(&self, hh: &Household, rate: f64, year: u32, cpi: f64) -> f64 {
+        let law = law_for(hh, year, cpi);
+        let s = hh.filing.index();
+        let Some(i) = law.rates.iter().position(|&r| (r - rate).abs() < 1e-9) else {
+            return f64::INFINITY;
+        };
+        if i + 1 >= law.rates.len() {
+            return f64::INFINITY;
+        }
+        let age = hh.age(0, year).unwrap_or(0);
+        law.brackets[s][i + 1] + standard_deduction(&law, hh.filing, age, hh.age(1, year))
+    }
+}
+
+/// Tax law of simulation year `year`: the 2026 law indexed by the simulated price level
+/// (the start year's law is taken to be 2026's).
+fn law_for(hh: &Household, year: u32, cpi: f64) -> TaxLaw<f64> {
+    TaxLaw::projected(hh.start_year + year as i32, cpi).with_state_rate(hh.state_rate)
+}
+
+/// The tax charged to the portfolio for year `year`, and the early-withdrawal penalty in it.
+/// While wages are earned it is the tax the portfolio adds: the tax on everything less the
+/// tax on the wages alone (which the household pays from its pay); it is negative when
+/// realized losses lower the tax on wages (up to $3,000 a year), a refund to the portfolio. `carry` is last year's
+/// capital loss carry-forward and becomes next year's.
+pub(crate) fn year_tax(
+    hh: &Household,
+    ledger: &YearLedger,
+    carry: &mut LossCarry<f64>,
+    year: u32,
+    cpi: f64,
+) -> (f64, f64) {
+    let law = law_for(hh, year, cpi);
+    let age = hh.age(0, year).unwrap_or(0);
+    let spouse_age = hh.age(1, year);
+    let income = YearIncome {
+        wages: ledger.wages,
+        taxable_interest: ledger.interest,
+        ordinary_dividends: ledger.ordinary_dividends,
+        qualified_dividends: ledger.qualified_dividends,
+        ira_distributions: ledger.ordinary,
+        early_distributions: ledger.early,
+        short_term_gains: ledger.realized.short,
+        long_term_gains: ledger.realized.long,
+        social_security: ledger.social_security,
+        age,
+        spouse_age,
+    };
+    let all = compute(&law, hh.filing, &income, *carry);
+    *carry = all.carry_out;
+    let wages_only = if ledger.wages > 0.0 {
+        let w = YearIncome {
+            wages: ledger.wages,
+            age,
+            spouse_age,
+            ..YearIncome::default()
+        };
+        compute(&law, hh.filing, &w, LossCarry::none()).total_tax
+    } else {
+        0.0
+    };
+    (all.total_tax - wages_only, all.penalty)
+}
