@@ -95,27 +95,44 @@ pub fn summary(s: &Studies) -> Section {
         m,
         "| study | figure | published | driftlab | difference | the test asserts |\n|---|---|---|---|---|---|"
     );
-    for (g, tol) in [
-        (&s.trinity.y1998, trinity::MAE_TOLERANCE_1998_PP),
-        (&s.trinity.y2011, trinity::MAE_TOLERANCE_2011_PP),
-    ] {
+    for (i, paper) in [&s.trinity.y1998, &s.trinity.y2011].into_iter().enumerate() {
+        let g = paper.headline();
+        let monthly = paper.paper_timing();
         let t = g.table;
+        let met = |mae: f64| {
+            if mae <= trinity::MAE_TARGET_PP {
+                "met"
+            } else {
+                "**not met**"
+            }
+        };
         let (p, o) = (f64::from(t.rates[2][3][1]), g.ours[2][3][1]);
         let _ = writeln!(
             m,
-            "| {} | mean abs. difference, all 200 cells | | | {:.2} pp | at most {tol} pp (issue target 3 pp: **not met**) |",
+            "| {} | mean abs. difference, all 200 cells, engine (annual steps) | | | {:.2} pp | at most {} pp (issue target {} pp: {}) |",
             t.title,
-            g.mae()
+            g.mae(),
+            trinity::MAE_TOLERANCE_ENGINE_PP[i],
+            trinity::MAE_TARGET_PP,
+            met(g.mae())
         );
         let _ = writeln!(
             m,
-            "| | mean abs. difference, 50/50 row (40 cells) | | | {:.2} pp | at most {} pp |",
-            g.mae_mix(2),
+            "| | the same with the paper's monthly withdrawals (outside the engine) | | | {:.2} pp | at most {} pp (issue target {} pp: {}) |",
+            monthly.mae(),
+            trinity::MAE_TOLERANCE_PAPER_TIMING_PP[i],
+            trinity::MAE_TARGET_PP,
+            met(monthly.mae())
+        );
+        let _ = writeln!(
+            m,
+            "| | the same, 50/50 row (40 cells) | | | {:.2} pp | at most {} pp |",
+            monthly.mae_mix(2),
             trinity::MAE_TOLERANCE_50_50_PP
         );
         let _ = writeln!(
             m,
-            "| | 50/50, 4%, 30 years | {p:.0}% | {o:.0}% | {} pp | within 3 pp |",
+            "| | 50/50, 4%, 30 years (engine) | {p:.0}% | {o:.0}% | {} pp | within 3 pp |",
             signed(o - p, 0)
         );
     }
