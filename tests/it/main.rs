@@ -7,6 +7,7 @@ mod research;
 mod retirement;
 mod robustness;
 mod scenarios;
+mod tax;
 mod validation;
 
 use std::path::{Path, PathBuf};
