@@ -7,6 +7,7 @@
 
 pub mod interrupt;
 mod table;
+pub mod tax;
 
 use crate::metrics::RunResults;
 use crate::scenario::{self, MAX_PATHS, Scenario};
@@ -56,6 +57,8 @@ pub enum Command {
     /// Run a scenario on a grid of parameter values (same seed at every point); write a
     /// tidy table, a success-rate heatmap and report.html.
     Sweep(SweepArgs),
+    /// One year's US federal income tax, exact to the cent, from income flags.
+    Tax(tax::TaxArgs),
     /// Redraw the charts and report.html of a report folder from its saved tables, without
     /// simulating.
     Report {
@@ -183,6 +186,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::ValidateStudies(args) => crate::validation::run_command(&args, out),
         Command::Sweep(args) => sweep(&args, out),
         Command::Report { dir } => rerender(&dir, out),
+        Command::Tax(args) => tax::run(&args, out),
     }
 }
 

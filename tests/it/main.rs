@@ -1,5 +1,6 @@
 //! Integration tests: one binary (each test binary links polars, so they are kept together).
 
+mod accounts;
 mod cli;
 mod fuzz;
 mod plan;
@@ -7,7 +8,8 @@ mod research;
 mod retirement;
 mod robustness;
 mod scenarios;
-mod taxes;
+mod tax;
+
 mod validation;
 
 use std::path::{Path, PathBuf};
