@@ -9,7 +9,6 @@ mod retirement;
 mod robustness;
 mod scenarios;
 mod tax;
-
 mod validation;
 
 use std::path::{Path, PathBuf};
