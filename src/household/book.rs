@@ -10,7 +10,7 @@
 //! account at year end.
 
 use super::ledger::{YearLedger, year_tax};
-use super::lots::{LotBook, Realized};
+use super::lots::{LotBook, LotMethod, Realized};
 use super::wash::WashSales;
 use super::{AccountKind, AccountRebalancing, Household, TaxPolicy, Treatment, WithdrawalOrder};
 use super::{ConversionAmount, treatment};
@@ -626,6 +626,31 @@ impl AccountBook {
                 for k in 0..n {
                     delta[k] = desired.values()[k] - now.values()[k];
                 }
+                // Seed 004's decision table: an overweight position at a loss in the taxable
+                // account is sold there first (a harvest that rebalances at no tax cost).
+                let t = hh.taxable;
+                let mut sell = [0.0; MAX_ASSETS];
+                let losses_first = policy.lot_method == LotMethod::TaxOptimal;
+                for (k, s) in sell[..n].iter_mut().enumerate() {
+                    if losses_first && delta[k] < 0.0 {
+                        *s = (-delta[k]).min(self.loss_value(k));
+                    }
+                }
+                let amount: f64 = sell[..n]
+                    .iter()
+                    .sum::<f64>()
+                    .min(delta[..n].iter().map(|d| d.max(0.0)).sum::<f64>());
+                if amount > DUST {
+                    let total: f64 = sell[..n].iter().sum();
+                    let to_buy: f64 = delta[..n].iter().map(|d| d.max(0.0)).sum();
+                    let mut buy = [0.0; MAX_ASSETS];
+                    for k in 0..n {
+                        sell[k] *= amount / total;
+                        buy[k] = delta[k].max(0.0) * amount / to_buy;
+                        delta[k] += sell[k] - buy[k];
+                    }
+                    self.trade(hh, t, &sell[..n], &buy[..n], step, policy, &mut trades);
+                }
                 let mut order = [0usize; MAX_ACCOUNTS];
                 let m = self.accounts.len();
                 for (i, o) in order[..m].iter_mut().enumerate() {
@@ -682,6 +707,19 @@ impl AccountBook {
         trades.legs += legs;
         trades.dollars += sold + sold.min(bought);
         self.out.traded[treatment_index(treatment(hh.accounts[i].kind))] += sold + sold.min(bought);
+    }
+
+    /// Value of the taxable account's lots of `asset` that stand below their cost basis.
+    fn loss_value(&self, asset: usize) -> f64 {
+        let price = self.lots.price(asset);
+        self.lots
+            .lots_of(asset)
+            .iter()
+            .map(|l| l.shares * price)
+            .zip(self.lots.lots_of(asset).iter().map(|l| l.basis))
+            .filter(|(value, basis)| value < basis)
+            .map(|(value, _)| value)
+            .sum()
     }
 
     // ---- the two primitive moves -------------------------------------------------------
@@ -785,4 +823,114 @@ fn early_distribution(hh: &Household, kind: AccountKind, who: usize, year: u32, 
     }
     let rule_of_55 = kind == AccountKind::K401 && who == 0 && hh.retirement_age >= 55;
     !rule_of_55
+}
+
+#[cfg(test)]
+mod tests {
+    //! Seed 004's decision table for which account absorbs a rebalancing trade.
+    use super::*;
+    use crate::scenario;
+    use std::path::Path;
+
+    /// Seed 003's household, 70/30: a 401(k) of $300k, a taxable account of $400k (all
+    /// stocks after location) at cost basis `basis` x value. Monthly steps, flat market.
+    fn household(basis: f64) -> (Household, TargetAllocation) {
+        let toml = format!(
+            r#"
+version = 1
+[simulation]
+paths = 1
+years = 1
+[market]
+model = "parametric"
+inflation_mean = 0.0
+[[asset]]
+name = "stocks"
+target = 0.7
+mean = 0.0
+vol = 0.0
+[[asset]]
+name = "bonds"
+target = 0.3
+mean = 0.0
+vol = 0.0
+yield = 0.04
+income = "ordinary"
+[household]
+age = 60
+[[account]]
+name = "401k"
+kind = "401k"
+balance = 300000
+[[account]]
+name = "brokerage"
+kind = "taxable"
+balance = 400000
+basis = {basis}
+[[strategy]]
+name = "s"
+rebalance = "none"
+"#
+        );
+        let sim = scenario::parse(&toml, "t.toml", "t", Path::new("."))
+            .unwrap()
+            .simulation;
+        (sim.household.unwrap(), sim.target)
+    }
+
+    /// Stocks move by `stock_gross` (bonds flat), then the household rebalances to target.
+    fn drift_and_rebalance(basis: f64, stock_gross: f64) -> (AccountBook, Household) {
+        let (hh, target) = household(basis);
+        let mut book = AccountBook::new(&hh, 2, 12);
+        book.reset(&hh);
+        // The 401(k) holds all the bonds (210k) and 90k of stocks; taxable 400k stocks.
+        assert_eq!(book.account(0).values(), &[90_000.0, 210_000.0]);
+        let no_yield = Household {
+            income: [crate::household::AssetIncome {
+                yield_rate: 0.0,
+                qualified: true,
+            }; MAX_ASSETS],
+            ..hh.clone()
+        };
+        book.grow(&no_yield, &[stock_gross, 1.0], &[1.0, 1.0], 12, 0);
+        let total = book.total();
+        let desired = Holdings::at_weights(total, target.weights());
+        book.rebalance(&hh, &TaxPolicy::default(), &desired, &target, 0);
+        let h = book.household();
+        assert!((h.values()[0] - 0.7 * total).abs() < 1e-6);
+        (book, hh)
+    }
+
+    #[test]
+    fn a_drift_the_401k_can_absorb_is_corrected_there_at_no_tax() {
+        // Stocks +10%: 539k of 749k (72%); selling 14.7k of stocks fits in the 401(k).
+        let (book, _) = drift_and_rebalance(0.5, 1.1);
+        assert_eq!(book.out.traded[2], 0.0);
+        assert!(book.out.traded[0] > 0.0);
+        assert_eq!(book.ledger.realized.short + book.ledger.realized.long, 0.0);
+    }
+
+    #[test]
+    fn a_drift_beyond_the_401k_spills_into_taxable_only_for_the_rest() {
+        // Stocks x3: 1.47M of 1.68M, so 294k must be sold; the 401(k) holds 270k of them.
+        let (book, _) = drift_and_rebalance(0.5, 3.0);
+        let total = 1_470_000.0 + 210_000.0;
+        let sell = 1_470_000.0 - 0.7 * total;
+        assert!((book.out.traded[0] - 2.0 * 270_000.0).abs() < 1e-6);
+        // The taxable account sells only what the 401(k) could not: the rest.
+        assert!((book.out.traded[2] - 2.0 * (sell - 270_000.0)).abs() < 1e-6);
+        // Its gain: basis is half of the starting value, so (1 - 0.5/3) of the proceeds.
+        let gain = book.ledger.realized.short + book.ledger.realized.long;
+        assert!((gain - (sell - 270_000.0) * (1.0 - 0.5 / 3.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn an_overweight_position_at_a_loss_in_taxable_is_sold_there_first() {
+        // Basis 1.5x value: the taxable stocks stand at a loss; stocks +10% leaves them still
+        // below basis (1.1 < 1.5). The rebalance sells them in taxable and realizes a loss.
+        let (book, _) = drift_and_rebalance(1.5, 1.1);
+        assert!(book.out.traded[2] > 0.0);
+        assert_eq!(book.out.traded[0], 0.0);
+        assert!(book.ledger.realized.short + book.ledger.realized.long < 0.0);
+    }
 }
