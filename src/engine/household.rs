@@ -161,7 +161,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             st.grew(before, after, after, gains, fees);
             // 4. Harvesting, rebalancing, wash sales.
             if let Some(threshold) = policy.harvest {
-                book.harvest(hh, threshold, step);
+                book.harvest(threshold, step);
             }
             if let Some(period) = strategy.rule.look_period(spy)
                 && (step + 1) % period == 0
@@ -172,7 +172,7 @@ pub(crate) fn simulate<S: YearEndSink>(
                     st.rebalanced(&trades, after);
                 }
             }
-            book.end_step(hh);
+            book.end_step();
             sync(st, book);
             sink.holdings(s, step + 1, &st.holdings);
             // 5. Year end.

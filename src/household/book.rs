@@ -574,19 +574,19 @@ impl AccountBook {
     }
 
     /// Tax-loss harvesting in the taxable account, at the end of a step.
-    pub fn harvest(&mut self, hh: &Household, threshold: f64, step: u32) {
+    /// A harvest swaps funds at market value: the account's values do not change.
+    pub fn harvest(&mut self, threshold: f64, step: u32) {
         let r = self.lots.harvest(step, threshold, &mut self.wash);
         self.out.harvested_losses -= (r.short + r.long).min(0.0);
         self.ledger.realized += r;
-        self.sync_taxable(hh);
     }
 
     /// Ends a step: losses the wash-sale rule disallowed go back into the year's gains.
-    pub fn end_step(&mut self, hh: &Household) {
+    /// (Basis moves, values do not.)
+    pub fn end_step(&mut self) {
         let back = self.wash.take_disallowed();
         self.ledger.realized += back;
         self.out.lost_to_ira = self.wash.lost_to_ira();
-        self.sync_taxable(hh);
     }
 
     // ---- rebalancing -------------------------------------------------------------------
