@@ -294,3 +294,40 @@ withdrawal_order = "proportional"
     }
     assert!(harvested > 0.0);
 }
+
+#[test]
+fn a_high_earners_catch_up_goes_to_the_roth_401k() {
+    // Age 55 earning $200,000 (above $150,000): the $8,000 catch-up cannot be traditional
+    // (IRC §414(v)(7), SECURE 2.0 §603). Of $32,500 wanted in the 401(k), $24,500 goes there
+    // and $8,000 to the Roth 401(k); with no Roth 401(k) the $8,000 goes to the taxable
+    // account instead.
+    let with_roth = |roth: bool| {
+        let mut toml = format!(
+            "{FLAT}{}
+[household]
+age = 55
+retirement_age = 56
+wages = 200000
+[[account]]
+name = \"401k\"
+kind = \"401k\"
+balance = 0
+contribution = 32500
+",
+            flat_asset("stocks", 1.0, "")
+        )
+        .replace("[simulation]\n", "[simulation]\nyears = 1\n");
+        if roth {
+            toml.push_str("[[account]]\nname = \"Roth 401k\"\nkind = \"roth_401k\"\nbalance = 0\n");
+        }
+        toml.push_str("[[strategy]]\nname = \"hold\"\nrebalance = \"none\"\n");
+        let o = one(&sim(&toml))[0];
+        (o.tax.excess_contributions, o.contributions)
+    };
+    let (excess, total) = with_roth(true);
+    assert!(excess.abs() < 1e-6, "{excess}");
+    assert!((total - 32_500.0).abs() < 1e-6);
+    let (excess, total) = with_roth(false);
+    assert!((excess - 8_000.0).abs() < 1e-6, "{excess}");
+    assert!((total - 32_500.0).abs() < 1e-6);
+}

@@ -196,8 +196,25 @@ impl AccountBook {
                 used[who][group] += fits;
                 // Employer match (not subject to the §402(g) deferral limit).
                 let matched = a.employer_match * fits.min(a.match_cap * wages);
-                self.contribution[i] = (fits + matched) / f64::from(steps_per_year);
-                self.excess += (want - fits) / f64::from(steps_per_year);
+                self.contribution[i] += (fits + matched) / f64::from(steps_per_year);
+                let mut over = want - fits;
+                // A high earner's catch-up kept out of the traditional 401(k) goes to the
+                // owner's Roth 401(k), if there is one (IRC §414(v)(7)).
+                let blocked = caps.blocked_catch_up(a.kind, age, wages, cpi);
+                if over > 0.0
+                    && blocked > 0.0
+                    && let Some(r) = hh
+                        .accounts
+                        .iter()
+                        .position(|b| b.kind == AccountKind::Roth401k && b.owner == a.owner)
+                {
+                    let room = (limit + blocked - used[who][group]).max(0.0);
+                    let moved = over.min(blocked).min(room);
+                    used[who][group] += moved;
+                    self.contribution[r] += moved / f64::from(steps_per_year);
+                    over -= moved;
+                }
+                self.excess += over / f64::from(steps_per_year);
                 if matches!(
                     a.kind,
                     AccountKind::K401 | AccountKind::TraditionalIra | AccountKind::Hsa

@@ -94,12 +94,18 @@ impl Limits {
             AccountKind::Taxable => return (0, f64::INFINITY),
         };
         // High earners' catch-ups must go to a Roth 401(k): none in the traditional one.
-        let catch_up = if kind == AccountKind::K401 && wages > ROTH_CATCH_UP_WAGES * cpi {
-            0.0
+        let blocked = self.blocked_catch_up(kind, age, wages, cpi) / cpi;
+        (group, (base + catch_up - blocked) * cpi)
+    }
+
+    /// The catch-up a person earning `wages` (nominal; prior-year FICA wages in the law,
+    /// this year's here) may not put in a traditional 401(k): all of it above the threshold.
+    pub fn blocked_catch_up(&self, kind: AccountKind, age: u32, wages: f64, cpi: f64) -> f64 {
+        if kind == AccountKind::K401 && wages > ROTH_CATCH_UP_WAGES * cpi {
+            self.deferral[(age as usize).min(MAX_AGE)].1 * cpi
         } else {
-            catch_up
-        };
-        (group, (base + catch_up) * cpi)
+            0.0
+        }
     }
 
     /// Taxable income that fills the bracket with `rate` (its top), plus the standard
