@@ -91,38 +91,6 @@ pub struct LotBook {
     next_id: u32,
 }
 
-/// Selling priority of one lot: the lot that compares lowest is sold first.
-#[derive(Debug, Clone, Copy)]
-struct Priority {
-    tax_per_dollar: f64,
-    long_term: bool,
-    basis_per_share: f64,
-    acquired: u32,
-}
-
-impl Priority {
-    /// Whether `self` sells strictly before `other` under `method` (ties keep book order,
-    /// which is acquisition order).
-    fn before(&self, other: &Priority, method: LotMethod) -> bool {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        let by_basis = || other.basis_per_share.partial_cmp(&self.basis_per_share);
-        let ord = match method {
-            LotMethod::Fifo => Some(self.acquired.cmp(&other.acquired)),
-            LotMethod::Hifo => by_basis().map(|o| o.then(self.acquired.cmp(&other.acquired))),
-            LotMethod::TaxOptimal => self
-                .tax_per_dollar
-                .partial_cmp(&other.tax_per_dollar)
-                .map(|o| o.then(other.long_term.cmp(&self.long_term)))
-                .and_then(|o| by_basis().map(|b| o.then(b)))
-                .map(|o| o.then(self.acquired.cmp(&other.acquired))),
-        };
-        match ord {
-            Some(Less) => true,
-            Some(Equal | Greater) | None => false,
-        }
-    }
-}
-
 /// Gains and losses of one sale, by fund and holding period, for the wash-sale records.
 #[derive(Debug, Default, Clone, Copy)]
 struct LossBuckets {
@@ -138,6 +106,12 @@ impl LossBuckets {
             b.1 -= gain;
         }
     }
+}
+
+/// Whether lot `a` cost more per share than lot `b`: cross-multiplied, so no division, and a
+/// worthless lot (no shares, some basis) is the highest of all.
+fn higher_basis(a: &TaxLot, b: &TaxLot) -> bool {
+    a.basis * b.shares > b.basis * a.shares
 }
 
 /// A lot sold in full. (A worthless lot has no shares but still its basis: it is not empty.)
@@ -327,9 +301,10 @@ impl LotBook {
     /// here and also collected in `wash`, to be added back from
     /// [`WashSales::take_disallowed`].
     ///
-    /// Cost: one scan of the asset's lots per lot sold (FIFO: per sale), no sorting and no
-    /// allocation. A sale of everything takes the lots in book order: the order cannot change
-    /// the total.
+    /// Cost: HIFO and TaxOptimal scan the asset's lots once per lot the sale reaches (usually
+    /// one), without division; FIFO reads the lots in book order; a sale of everything takes
+    /// them in book order too, as the order cannot change its total. Nothing is sorted or
+    /// allocated, and the lots are compacted only when one is sold in full.
     pub fn sell(
         &mut self,
         asset: usize,
@@ -348,6 +323,8 @@ impl LotBook {
         let sell_all = dollars >= self.value(asset);
         let mut buckets = LossBuckets::default();
         let mut left = dollars;
+        let mut sold_shares = 0.0;
+        let mut emptied = false;
         let mut cursor = r.start;
         while left > 0.0 {
             let next = if sell_all || method == LotMethod::Fifo {
@@ -357,7 +334,7 @@ impl LotBook {
                 }
                 (cursor < r.end).then_some(cursor)
             } else {
-                self.first_to_sell(r.clone(), method, rates, step)
+                self.first_to_sell(asset, method, rates, step)
             };
             let Some(i) = next else { break };
             let long_term = self.is_long_term(self.lots[i].acquired, step);
@@ -367,11 +344,13 @@ impl LotBook {
                 let b = lot.basis;
                 lot.shares = 0.0;
                 lot.basis = 0.0;
+                emptied = true;
                 (value, b, 1.0)
             } else {
                 let q = left / value;
                 let b = lot.basis * q;
-                lot.shares -= lot.shares * q;
+                sold_shares = lot.shares * q;
+                lot.shares -= sold_shares;
                 lot.basis -= b;
                 (left, b, q)
             };
@@ -388,7 +367,13 @@ impl LotBook {
                 break;
             }
         }
-        self.remove_empty(asset);
+        if emptied {
+            // Also recounts the shares, so the running total does not drift.
+            self.remove_empty(asset);
+        } else {
+            // The common case, a part of one lot: no scan.
+            self.shares[asset] -= sold_shares;
+        }
         self.record_losses(asset, step, &buckets, wash);
         realized
     }
@@ -492,45 +477,58 @@ impl LotBook {
         id
     }
 
-    /// The lot `method` sells next among the non-empty lots in `r` (one scan).
+    /// The lot `method` sells next among the asset's non-empty lots, in one scan without
+    /// division. Book order is acquisition order, so keeping the first of equal lots breaks
+    /// the last tie, older first.
+    ///
+    /// TaxOptimal: within one holding period the rate is the same and the gain per dollar,
+    /// 1 - basis per share / price, falls as basis per share rises, so the lot with the lowest
+    /// estimated tax is the highest-basis long-term lot or the highest-basis short-term lot;
+    /// the scan finds both and compares their tax (at equal tax, long-term).
     fn first_to_sell(
         &self,
-        r: std::ops::Range<usize>,
+        asset: usize,
         method: LotMethod,
         rates: SaleRates,
         step: u32,
     ) -> Option<usize> {
-        let price = self.price[self.lots.get(r.start)?.asset as usize];
-        let mut best: Option<(usize, Priority)> = None;
-        for i in r {
-            let l = &self.lots[i];
-            if is_empty(l) {
-                continue;
+        let lots = &self.lots;
+        let mut live = self.range(asset).filter(|&i| !is_empty(&lots[i]));
+        let higher =
+            |i: usize, best: Option<usize>| best.is_none_or(|b| higher_basis(&lots[i], &lots[b]));
+        match method {
+            LotMethod::Fifo => live.next(),
+            LotMethod::Hifo => {
+                live.fold(None, |best, i| if higher(i, best) { Some(i) } else { best })
             }
-            let long_term = self.is_long_term(l.acquired, step);
-            let value = l.shares * price;
-            let rate = if long_term { rates.long } else { rates.short };
-            // A worthless lot goes first: selling it costs nothing and realizes its basis.
-            let p = if value > 0.0 {
-                Priority {
-                    tax_per_dollar: (value - l.basis) / value * rate,
-                    long_term,
-                    basis_per_share: l.basis / l.shares,
-                    acquired: l.acquired,
+            LotMethod::TaxOptimal => {
+                let (mut long, mut short) = (None, None);
+                for i in live {
+                    let slot = if self.is_long_term(lots[i].acquired, step) {
+                        &mut long
+                    } else {
+                        &mut short
+                    };
+                    if higher(i, *slot) {
+                        *slot = Some(i);
+                    }
                 }
-            } else {
-                Priority {
-                    tax_per_dollar: f64::NEG_INFINITY,
-                    long_term,
-                    basis_per_share: f64::INFINITY,
-                    acquired: l.acquired,
+                let price = self.price[asset];
+                let tax = |i: usize, rate: f64| {
+                    let l = &lots[i];
+                    if l.shares > 0.0 {
+                        (1.0 - l.basis / (l.shares * price)) * rate
+                    } else {
+                        f64::NEG_INFINITY
+                    }
+                };
+                match (long, short) {
+                    (Some(l), Some(s)) if tax(s, rates.short) < tax(l, rates.long) => Some(s),
+                    (Some(l), _) => Some(l),
+                    (None, s) => s,
                 }
-            };
-            if best.is_none_or(|(_, b)| p.before(&b, method)) {
-                best = Some((i, p));
             }
         }
-        best.map(|(i, _)| i)
     }
 
     /// Drops the asset's emptied lots, keeping the order of the others, and recounts its
@@ -572,6 +570,9 @@ impl LotBook {
             for (long_term, (proceeds, loss)) in [(false, by_term[0]), (true, by_term[1])] {
                 wash.record_loss_sale(asset, fund as u8, step, proceeds, loss, long_term);
             }
+        }
+        if wash.basis_moves().is_empty() {
+            return;
         }
         for &(id, dollars) in wash.basis_moves() {
             // The lot is still held: a purchase stays unmatched only for shares not sold.
@@ -1098,6 +1099,27 @@ mod tests {
                         prop_assert!((sum - b.value(a)).abs() <= tol);
                     }
                     prop_assert!(b.lots().len() == b.lots_of(0).len() + b.lots_of(1).len());
+                    // The scan's picks against brute force over every lot: HIFO's has the
+                    // highest basis per share, TaxOptimal's the lowest estimated tax.
+                    let rates = SaleRates { short: 0.35, long: 0.15 };
+                    for a in 0..2 {
+                        let per_share = |l: &TaxLot| if l.shares > 0.0 { l.basis / l.shares } else { f64::INFINITY };
+                        let tax = |l: &TaxLot| {
+                            let rate = if b.is_long_term(l.acquired, step) { rates.long } else { rates.short };
+                            if l.shares > 0.0 { (1.0 - per_share(l) / b.price(a)) * rate } else { f64::NEG_INFINITY }
+                        };
+                        let lots = b.lots_of(a);
+                        if let Some(i) = b.first_to_sell(a, LotMethod::Hifo, rates, step) {
+                            let top = lots.iter().map(per_share).fold(f64::NEG_INFINITY, f64::max);
+                            let got = per_share(&b.lots()[i]);
+                            prop_assert!(got >= top * (1.0 - 1e-12), "HIFO picked {got}, best {top}");
+                        }
+                        if let Some(i) = b.first_to_sell(a, LotMethod::TaxOptimal, rates, step) {
+                            let low = lots.iter().map(tax).fold(f64::INFINITY, f64::min);
+                            let got = tax(&b.lots()[i]);
+                            prop_assert!(got <= low + 1e-12, "TaxOptimal picked {got}, best {low}");
+                        }
+                    }
                 }
             }
         }
