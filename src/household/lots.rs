@@ -91,38 +91,6 @@ pub struct LotBook {
     next_id: u32,
 }
 
-/// Selling priority of one lot: the lot that compares lowest is sold first.
-#[derive(Debug, Clone, Copy)]
-struct Priority {
-    tax_per_dollar: f64,
-    long_term: bool,
-    basis_per_share: f64,
-    acquired: u32,
-}
-
-impl Priority {
-    /// Whether `self` sells strictly before `other` under `method` (ties keep book order,
-    /// which is acquisition order).
-    fn before(&self, other: &Priority, method: LotMethod) -> bool {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        let by_basis = || other.basis_per_share.partial_cmp(&self.basis_per_share);
-        let ord = match method {
-            LotMethod::Fifo => Some(self.acquired.cmp(&other.acquired)),
-            LotMethod::Hifo => by_basis().map(|o| o.then(self.acquired.cmp(&other.acquired))),
-            LotMethod::TaxOptimal => self
-                .tax_per_dollar
-                .partial_cmp(&other.tax_per_dollar)
-                .map(|o| o.then(other.long_term.cmp(&self.long_term)))
-                .and_then(|o| by_basis().map(|b| o.then(b)))
-                .map(|o| o.then(self.acquired.cmp(&other.acquired))),
-        };
-        match ord {
-            Some(Less) => true,
-            Some(Equal | Greater) | None => false,
-        }
-    }
-}
-
 /// Gains and losses of one sale, by fund and holding period, for the wash-sale records.
 #[derive(Debug, Default, Clone, Copy)]
 struct LossBuckets {
@@ -138,6 +106,17 @@ impl LossBuckets {
             b.1 -= gain;
         }
     }
+}
+
+/// Whether lot `a` cost more per share than lot `b`: cross-multiplied, so no division, and a
+/// worthless lot (no shares, some basis) is the highest of all.
+fn higher_basis(a: &TaxLot, b: &TaxLot) -> bool {
+    a.basis * b.shares > b.basis * a.shares
+}
+
+/// A lot sold in full. (A worthless lot has no shares but still its basis: it is not empty.)
+fn is_empty(l: &TaxLot) -> bool {
+    l.shares <= 0.0 && l.basis <= 0.0
 }
 
 impl LotBook {
@@ -193,11 +172,31 @@ impl LotBook {
 
     /// One step of price growth: asset `a`'s value is multiplied by `price_gross[a]` (one plus
     /// its price return; income and fees are the caller's cash flows).
+    ///
+    /// An index that leaves [1e-150, 1e150] is folded into the lots' shares and restarts at
+    /// 1.0 (per-lot work, but only after extreme markets), so it never underflows or
+    /// overflows. A fall of 100% or more leaves the asset's lots worthless: no shares, their
+    /// basis kept, so selling or harvesting them realizes the whole basis as a loss.
     pub fn grow(&mut self, price_gross: &[f64]) {
-        for (p, &g) in self.price.iter_mut().zip(price_gross) {
-            debug_assert!(g > 0.0, "a price cannot fall to zero or below");
-            *p *= g;
+        for (a, &g) in price_gross.iter().enumerate().take(self.price.len()) {
+            let p = self.price[a] * g.max(0.0);
+            self.price[a] = p;
+            if !(1e-150..=1e150).contains(&p) {
+                self.rebase(a);
+            }
         }
+    }
+
+    /// Folds the asset's price index into its lots' shares; the index restarts at 1.0.
+    fn rebase(&mut self, asset: usize) {
+        let p = self.price[asset];
+        let p = if p.is_finite() { p } else { 0.0 };
+        let r = self.range(asset);
+        for l in &mut self.lots[r] {
+            l.shares *= p;
+        }
+        self.price[asset] = 1.0;
+        self.recount(asset);
     }
 
     pub fn value(&self, asset: usize) -> f64 {
@@ -276,7 +275,9 @@ impl LotBook {
         let shares = dollars / self.price[asset];
         let r = self.range(asset);
         let id = match self.lots[r].last_mut() {
-            Some(l) if l.fund == fund && l.acquired / self.steps_per_year == year => {
+            Some(l)
+                if l.fund == fund && l.shares > 0.0 && l.acquired / self.steps_per_year == year =>
+            {
                 l.shares += shares;
                 l.basis += dollars;
                 l.acquired = l.acquired.max(step);
@@ -300,9 +301,10 @@ impl LotBook {
     /// here and also collected in `wash`, to be added back from
     /// [`WashSales::take_disallowed`].
     ///
-    /// Cost: one scan of the asset's lots per lot sold (FIFO: per sale), no sorting and no
-    /// allocation. A sale of everything takes the lots in book order: the order cannot change
-    /// the total.
+    /// Cost: HIFO and TaxOptimal scan the asset's lots once per lot the sale reaches (usually
+    /// one), without division; FIFO reads the lots in book order; a sale of everything takes
+    /// them in book order too, as the order cannot change its total. Nothing is sorted or
+    /// allocated, and the lots are compacted only when one is sold in full.
     pub fn sell(
         &mut self,
         asset: usize,
@@ -313,7 +315,7 @@ impl LotBook {
         wash: &mut WashSales,
     ) -> Realized {
         let mut realized = Realized::default();
-        if dollars.is_nan() || dollars <= 0.0 || self.shares[asset] <= 0.0 {
+        if dollars.is_nan() || dollars <= 0.0 || self.range(asset).is_empty() {
             return realized;
         }
         let price = self.price[asset];
@@ -321,16 +323,18 @@ impl LotBook {
         let sell_all = dollars >= self.value(asset);
         let mut buckets = LossBuckets::default();
         let mut left = dollars;
+        let mut sold_shares = 0.0;
+        let mut emptied = false;
         let mut cursor = r.start;
         while left > 0.0 {
             let next = if sell_all || method == LotMethod::Fifo {
                 // Book order is acquisition order; sold lots are emptied, so resume after them.
-                while cursor < r.end && self.lots[cursor].shares <= 0.0 {
+                while cursor < r.end && is_empty(&self.lots[cursor]) {
                     cursor += 1;
                 }
                 (cursor < r.end).then_some(cursor)
             } else {
-                self.first_to_sell(r.clone(), method, rates, step)
+                self.first_to_sell(asset, method, rates, step)
             };
             let Some(i) = next else { break };
             let long_term = self.is_long_term(self.lots[i].acquired, step);
@@ -340,11 +344,13 @@ impl LotBook {
                 let b = lot.basis;
                 lot.shares = 0.0;
                 lot.basis = 0.0;
+                emptied = true;
                 (value, b, 1.0)
             } else {
                 let q = left / value;
                 let b = lot.basis * q;
-                lot.shares -= lot.shares * q;
+                sold_shares = lot.shares * q;
+                lot.shares -= sold_shares;
                 lot.basis -= b;
                 (left, b, q)
             };
@@ -361,7 +367,13 @@ impl LotBook {
                 break;
             }
         }
-        self.remove_empty(asset);
+        if emptied {
+            // Also recounts the shares, so the running total does not drift.
+            self.remove_empty(asset);
+        } else {
+            // The common case, a part of one lot: no scan.
+            self.shares[asset] -= sold_shares;
+        }
         self.record_losses(asset, step, &buckets, wash);
         realized
     }
@@ -388,12 +400,13 @@ impl LotBook {
                 }
                 let mut buckets = LossBuckets::default();
                 let mut proceeds = 0.0;
+                let mut harvested = false;
                 for i in self.range(asset) {
                     let long_term = self.is_long_term(self.lots[i].acquired, step);
                     let lot = &mut self.lots[i];
                     let value = lot.shares * price;
                     if lot.fund != fund
-                        || lot.shares <= 0.0
+                        || is_empty(lot)
                         || lot.basis - value <= threshold * lot.basis
                     {
                         continue;
@@ -406,15 +419,20 @@ impl LotBook {
                     }
                     buckets.add(fund, long_term, value, gain);
                     proceeds += value;
+                    harvested = true;
                     lot.shares = 0.0;
                     lot.basis = 0.0;
                     wash.sold_from_lot(lot.id, 1.0);
                 }
-                if proceeds <= 0.0 {
+                if !harvested {
                     continue;
                 }
                 self.remove_empty(asset);
                 self.record_losses(asset, step, &buckets, wash);
+                if proceeds <= 0.0 {
+                    // Only worthless lots: nothing to reinvest.
+                    continue;
+                }
                 let id = self.push_lot(asset, other, proceeds / price, proceeds, step);
                 let washed = wash.record_taxable_purchase(asset, other, step, proceeds, id);
                 if washed > 0.0 {
@@ -459,35 +477,58 @@ impl LotBook {
         id
     }
 
-    /// The lot `method` sells next among the non-empty lots in `r` (one scan).
+    /// The lot `method` sells next among the asset's non-empty lots, in one scan without
+    /// division. Book order is acquisition order, so keeping the first of equal lots breaks
+    /// the last tie, older first.
+    ///
+    /// TaxOptimal: within one holding period the rate is the same and the gain per dollar,
+    /// 1 - basis per share / price, falls as basis per share rises, so the lot with the lowest
+    /// estimated tax is the highest-basis long-term lot or the highest-basis short-term lot;
+    /// the scan finds both and compares their tax (at equal tax, long-term).
     fn first_to_sell(
         &self,
-        r: std::ops::Range<usize>,
+        asset: usize,
         method: LotMethod,
         rates: SaleRates,
         step: u32,
     ) -> Option<usize> {
-        let price = self.price[self.lots.get(r.start)?.asset as usize];
-        let mut best: Option<(usize, Priority)> = None;
-        for i in r {
-            let l = &self.lots[i];
-            if l.shares <= 0.0 {
-                continue;
+        let lots = &self.lots;
+        let mut live = self.range(asset).filter(|&i| !is_empty(&lots[i]));
+        let higher =
+            |i: usize, best: Option<usize>| best.is_none_or(|b| higher_basis(&lots[i], &lots[b]));
+        match method {
+            LotMethod::Fifo => live.next(),
+            LotMethod::Hifo => {
+                live.fold(None, |best, i| if higher(i, best) { Some(i) } else { best })
             }
-            let long_term = self.is_long_term(l.acquired, step);
-            let value = l.shares * price;
-            let rate = if long_term { rates.long } else { rates.short };
-            let p = Priority {
-                tax_per_dollar: (value - l.basis) / value * rate,
-                long_term,
-                basis_per_share: l.basis / l.shares,
-                acquired: l.acquired,
-            };
-            if best.is_none_or(|(_, b)| p.before(&b, method)) {
-                best = Some((i, p));
+            LotMethod::TaxOptimal => {
+                let (mut long, mut short) = (None, None);
+                for i in live {
+                    let slot = if self.is_long_term(lots[i].acquired, step) {
+                        &mut long
+                    } else {
+                        &mut short
+                    };
+                    if higher(i, *slot) {
+                        *slot = Some(i);
+                    }
+                }
+                let price = self.price[asset];
+                let tax = |i: usize, rate: f64| {
+                    let l = &lots[i];
+                    if l.shares > 0.0 {
+                        (1.0 - l.basis / (l.shares * price)) * rate
+                    } else {
+                        f64::NEG_INFINITY
+                    }
+                };
+                match (long, short) {
+                    (Some(l), Some(s)) if tax(s, rates.short) < tax(l, rates.long) => Some(s),
+                    (Some(l), _) => Some(l),
+                    (None, s) => s,
+                }
             }
         }
-        best.map(|(i, _)| i)
     }
 
     /// Drops the asset's emptied lots, keeping the order of the others, and recounts its
@@ -496,7 +537,7 @@ impl LotBook {
         let r = self.range(asset);
         let mut kept = r.start;
         for i in r.clone() {
-            if self.lots[i].shares > 0.0 {
+            if !is_empty(&self.lots[i]) {
                 self.lots[kept] = self.lots[i];
                 kept += 1;
             }
@@ -529,6 +570,9 @@ impl LotBook {
             for (long_term, (proceeds, loss)) in [(false, by_term[0]), (true, by_term[1])] {
                 wash.record_loss_sale(asset, fund as u8, step, proceeds, loss, long_term);
             }
+        }
+        if wash.basis_moves().is_empty() {
+            return;
         }
         for &(id, dollars) in wash.basis_moves() {
             // The lot is still held: a purchase stays unmatched only for shares not sold.
@@ -903,5 +947,181 @@ mod tests {
         assert_eq!(w.take_disallowed(), Realized::default());
         assert!(b.lots().is_empty());
         assert_eq!(b.total(), 0.0);
+    }
+
+    #[test]
+    fn household_lots_a_wiped_out_asset_keeps_its_basis_until_sold() {
+        let mut b = LotBook::new(1, 12);
+        let mut w = WashSales::new(12);
+        b.reset(&[1000.0], &[800.0], 0);
+        b.grow(&[0.0]);
+        assert_eq!((b.value(0), b.basis_total()), (0.0, 800.0));
+        // A new purchase does not merge into the worthless lot, and gets a fresh index.
+        b.buy(0, 100.0, 1, &mut w);
+        assert_eq!(b.lots().len(), 2);
+        assert_eq!(b.value(0), 100.0);
+        // The worthless lot sells first: 800 of loss for no proceeds, then 50 at no gain.
+        let r = b.sell(0, 50.0, 2, LotMethod::TaxOptimal, RATES, &mut w);
+        assert_eq!(
+            r,
+            Realized {
+                short: -800.0,
+                long: 0.0
+            }
+        );
+        assert_eq!(b.lots().len(), 1);
+        assert_eq!((b.value(0), b.basis_total()), (50.0, 50.0));
+    }
+
+    mod property {
+        use super::*;
+        use proptest::prelude::{ProptestConfig, Strategy, prop_assert, prop_oneof, proptest};
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            /// Price-only growth of both assets (a gross of 0 wipes an asset out).
+            Grow([f64; 2]),
+            Buy(usize, f64),
+            Sell(usize, f64, LotMethod),
+            Harvest(f64),
+            /// A purchase in an IRA: asset, fund, dollars.
+            Ira(usize, u8, f64),
+            /// Time passes: 0 to 3 steps.
+            Wait(u32),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let gross = prop_oneof![
+                1 => proptest::prelude::Just(0.0),
+                30 => 0.5f64..1.6,
+            ];
+            let method = prop_oneof![
+                proptest::prelude::Just(LotMethod::Fifo),
+                proptest::prelude::Just(LotMethod::Hifo),
+                proptest::prelude::Just(LotMethod::TaxOptimal),
+            ];
+            prop_oneof![
+                4 => (gross.clone(), gross).prop_map(|(a, b)| Op::Grow([a, b])),
+                4 => (0usize..2, 0.0f64..5000.0).prop_map(|(a, d)| Op::Buy(a, d)),
+                4 => (0usize..2, 0.0f64..8000.0, method).prop_map(|(a, d, m)| Op::Sell(a, d, m)),
+                2 => (0.0f64..0.2).prop_map(Op::Harvest),
+                2 => (0usize..2, 0u8..2, 0.0f64..3000.0).prop_map(|(a, f, d)| Op::Ira(a, f, d)),
+                3 => (0u32..4).prop_map(Op::Wait),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Over random grows, buys, sells, harvests and IRA purchases, with V the book's
+            /// value, B its basis, P a sale's proceeds (`dollars.min(value(asset))`, zero for a
+            /// harvest, which reinvests them), R what `sell`/`harvest` return and M
+            /// `WashSales::added_to_basis`:
+            ///
+            /// * grow: value(a) becomes value(a) x gross(a);
+            /// * otherwise V_after + P = V_before + bought;
+            /// * B_after + P = B_before + bought + R.total() + (M_after - M_before), that is,
+            ///   the basis of the shares sold is P - R, and a loss disallowed by a taxable
+            ///   purchase moves into that purchase's basis;
+            /// * every disallowed loss is either moved into basis or lost to the IRA: the sum
+            ///   of `take_disallowed()` (short and long, each >= 0) equals M + lost_to_ira;
+            /// * each asset's lots are its own, in order of acquisition, with shares and basis
+            ///   >= 0, and value(a) is the sum of its lots' shares x price.
+            #[test]
+            fn prop_household_lots_conserve_value_and_basis(
+                start in (0.0f64..1e5, 0.0f64..1e5, 0.0f64..2.0, 0.0f64..2.0),
+                monthly in proptest::bool::ANY,
+                ops in proptest::collection::vec(op(), 1..80),
+            ) {
+                let steps_per_year = if monthly { 12 } else { 1 };
+                let mut b = LotBook::new(2, steps_per_year);
+                let mut w = WashSales::new(steps_per_year);
+                let (v0, v1, f0, f1) = start;
+                b.reset(&[v0, v1], &[v0 * f0, v1 * f1], 0);
+                w.reset();
+                let mut step = 0u32;
+                let mut disallowed = 0.0;
+                for op in ops {
+                    let (v_before, b_before, m_before) = (b.total(), b.basis_total(), w.added_to_basis());
+                    let asset_before = [b.value(0), b.value(1)];
+                    let mut bought = 0.0;
+                    let mut proceeds = 0.0;
+                    let mut realized = Realized::default();
+                    match op {
+                        Op::Grow(g) => b.grow(&g),
+                        Op::Buy(a, d) => {
+                            b.buy(a, d, step, &mut w);
+                            bought = d;
+                        }
+                        Op::Sell(a, d, m) => {
+                            let rates = SaleRates { short: 0.35, long: 0.15 };
+                            realized = b.sell(a, d, step, m, rates, &mut w);
+                            proceeds = d.min(asset_before[a]);
+                        }
+                        Op::Harvest(t) => realized = b.harvest(step, t, &mut w),
+                        Op::Ira(a, f, d) => w.record_ira_purchase(a, f, step, d),
+                        Op::Wait(n) => step += n,
+                    }
+                    let d = w.take_disallowed();
+                    prop_assert!(d.short >= 0.0 && d.long >= 0.0, "{d:?}");
+                    disallowed += d.total();
+
+                    let (v_after, b_after) = (b.total(), b.basis_total());
+                    let scale = 1.0 + v_before.max(b_before).max(v_after).max(b_after).max(bought);
+                    let tol = 1e-9 * scale;
+                    if let Op::Grow(g) = op {
+                        for a in 0..2 {
+                            let expected = asset_before[a] * g[a];
+                            prop_assert!((b.value(a) - expected).abs() <= tol, "grow {a}: {} vs {expected}", b.value(a));
+                        }
+                    } else {
+                        prop_assert!(
+                            (v_after + proceeds - (v_before + bought)).abs() <= tol,
+                            "value: {v_after} + {proceeds} vs {v_before} + {bought} after {op:?}"
+                        );
+                        let moved = w.added_to_basis() - m_before;
+                        prop_assert!(
+                            (b_after + proceeds - (b_before + bought + realized.total() + moved)).abs() <= tol,
+                            "basis: {b_after} + {proceeds} vs {b_before} + {bought} + {realized:?} + {moved} after {op:?}"
+                        );
+                    }
+                    prop_assert!(
+                        (disallowed - (w.added_to_basis() + w.lost_to_ira())).abs() <= tol,
+                        "disallowed {disallowed} vs {} + {}", w.added_to_basis(), w.lost_to_ira()
+                    );
+                    for a in 0..2 {
+                        let lots = b.lots_of(a);
+                        prop_assert!(lots.windows(2).all(|p| p[0].acquired <= p[1].acquired));
+                        prop_assert!(lots.iter().all(|l| usize::from(l.asset) == a
+                            && l.shares >= 0.0 && l.basis >= 0.0 && l.shares.is_finite()
+                            && (l.shares > 0.0 || l.basis > 0.0)));
+                        let sum: f64 = lots.iter().map(|l| l.shares * b.price(a)).sum();
+                        prop_assert!((sum - b.value(a)).abs() <= tol);
+                    }
+                    prop_assert!(b.lots().len() == b.lots_of(0).len() + b.lots_of(1).len());
+                    // The scan's picks against brute force over every lot: HIFO's has the
+                    // highest basis per share, TaxOptimal's the lowest estimated tax.
+                    let rates = SaleRates { short: 0.35, long: 0.15 };
+                    for a in 0..2 {
+                        let per_share = |l: &TaxLot| if l.shares > 0.0 { l.basis / l.shares } else { f64::INFINITY };
+                        let tax = |l: &TaxLot| {
+                            let rate = if b.is_long_term(l.acquired, step) { rates.long } else { rates.short };
+                            if l.shares > 0.0 { (1.0 - per_share(l) / b.price(a)) * rate } else { f64::NEG_INFINITY }
+                        };
+                        let lots = b.lots_of(a);
+                        if let Some(i) = b.first_to_sell(a, LotMethod::Hifo, rates, step) {
+                            let top = lots.iter().map(per_share).fold(f64::NEG_INFINITY, f64::max);
+                            let got = per_share(&b.lots()[i]);
+                            prop_assert!(got >= top * (1.0 - 1e-12), "HIFO picked {got}, best {top}");
+                        }
+                        if let Some(i) = b.first_to_sell(a, LotMethod::TaxOptimal, rates, step) {
+                            let low = lots.iter().map(tax).fold(f64::INFINITY, f64::min);
+                            let got = tax(&b.lots()[i]);
+                            prop_assert!(got <= low + 1e-12, "TaxOptimal picked {got}, best {low}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -199,13 +199,20 @@ impl WashSales {
             self.added_to_basis += disallowed;
         }
         if left > 0.0 {
-            self.purchases.push(Purchase {
-                asset,
-                fund,
-                step,
-                dollars: left,
-                lot,
-            });
+            // Purchases of one step into one lot (or one IRA) are one record, so a step with
+            // many purchases keeps the list short.
+            let same =
+                |p: &Purchase| p.asset == asset && p.fund == fund && p.step == step && p.lot == lot;
+            match self.purchases.iter_mut().rev().find(|p| same(p)) {
+                Some(p) => p.dollars += left,
+                None => self.purchases.push(Purchase {
+                    asset,
+                    fund,
+                    step,
+                    dollars: left,
+                    lot,
+                }),
+            }
         }
         disallowed
     }
