@@ -331,3 +331,35 @@ contribution = 32500
     assert!((excess - 8_000.0).abs() < 1e-6, "{excess}");
     assert!((total - 32_500.0).abs() < 1e-6);
 }
+
+#[test]
+fn taxed_results_are_identical_at_any_thread_count() {
+    let s = located(
+        r#"
+[[strategy]]
+name = "band, harvest"
+rebalance = "threshold"
+band = 0.05
+harvest_losses = 0.05
+[[strategy]]
+name = "annual, per account"
+rebalance = "calendar"
+frequency = "annual"
+accounts = "per_account"
+"#,
+        20,
+        300,
+    );
+    let run_with = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| super::run(&s, &|_| {}))
+    };
+    let one = run_with(1);
+    assert_eq!(one, run_with(3));
+    assert_eq!(one.taxes.len(), 2);
+    assert!(one.taxes[0].taxes_real_mean > 0.0);
+    assert!(!one.yearly_taxes.is_empty());
+}
