@@ -1,14 +1,24 @@
 //! The hard workload (scenarios/bench-hard.toml, the same as ../shared/bench/numpy_ref.py):
-//! 10,000 paths x 480 monthly steps x 3 assets x 4 strategies, plus one path and one step's
-//! worth of rebalancing arithmetic. Run with `cargo bench`; compare with NumPy with
-//! `bash benches/compare_numpy.sh`.
+//! 10,000 paths x 480 monthly steps x 3 assets x 4 strategies; the random-number floor of
+//! that workload (its variates alone, same generator and method, same chunks and threads);
+//! one path; one step's worth of cash-flow and rebalancing arithmetic; and a Decimal lot
+//! sale over 500 lots (`driftlab plan`). Run with `cargo bench`; compare with NumPy with
+//! `bash benches/compare_numpy.sh`. Figures are in BENCHMARKS.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use driftlab::engine::{Simulation, run, simulate_one_path};
+use driftlab::engine::{CHUNK_PATHS, Simulation, path_rng, run, simulate_one_path};
+use driftlab::market::{DrawScratch, StepReturns};
+use driftlab::plan::Date;
+use driftlab::plan::holdings::Lot;
+use driftlab::plan::lots::{Candidate, order, sell};
+use driftlab::plan::money::Rounding;
+use driftlab::plan::tax::Rates;
 use driftlab::portfolio::{Holdings, TargetAllocation};
 use driftlab::rebalance::{
     CashFlowRouting, ThresholdBand, band_breached, contribute, to_target, withdraw,
 };
+use rayon::prelude::*;
+use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -19,12 +29,39 @@ fn bench_hard() -> Simulation {
         .simulation
 }
 
+/// The workload's random variates alone: every path's generator, 3 normals, the Cholesky
+/// product and 3 `exp`s per path-month, through the engine's own `MarketModel::fill_path`,
+/// in the engine's chunks on the same threads. Nothing is simulated.
+pub fn draw_only(sim: &Simulation) -> f64 {
+    let paths = sim.path_count();
+    let steps = sim.steps() as usize;
+    (0..paths.div_ceil(CHUNK_PATHS))
+        .into_par_iter()
+        .map(|chunk| {
+            let mut buf = vec![StepReturns::default(); steps];
+            let mut scratch = DrawScratch::default();
+            let mut acc = 0.0;
+            for path in chunk * CHUNK_PATHS..((chunk + 1) * CHUNK_PATHS).min(paths) {
+                let mut rng = path_rng(sim.seed, path);
+                sim.market.fill_path(path, &mut rng, &mut buf, &mut scratch);
+                acc += buf[steps - 1].gross[0];
+            }
+            acc
+        })
+        .sum()
+}
+
 fn full_workload(c: &mut Criterion) {
     let sim = bench_hard();
     let mut g = c.benchmark_group("hard_workload");
     g.sample_size(10);
     let path_steps = (sim.paths as u64) * u64::from(sim.steps()) * sim.strategies.len() as u64;
     g.throughput(Throughput::Elements(path_steps));
+    // The floor first and then the workload, in the same run (BENCHMARKS.md reports the
+    // ratio).
+    g.bench_function("rng_floor_10k_paths_draws_only", |b| {
+        b.iter(|| black_box(draw_only(&sim)))
+    });
     g.bench_function("10k_paths_40y_monthly_4_strategies", |b| {
         b.iter(|| black_box(run(&sim, &|_| {})))
     });
@@ -68,5 +105,42 @@ fn one_step(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, full_workload, one_path, one_step);
+/// A sale across 500 taxable lots: order them by estimated tax, then sell $600,000 (most
+/// of them, with one partial lot), all in `Decimal` cents.
+fn lot_sale(c: &mut Criterion) {
+    let start = Date::parse("2015-01-02").unwrap();
+    let lots: Vec<Lot> = (0..500)
+        .map(|i| {
+            let amount = Decimal::new(100_000 + (i as i64 * 7_919) % 400_000, 2) * Decimal::TEN;
+            // Gains and losses: basis from 60% to 130% of the value.
+            let basis_pct = Decimal::new(60 + (i as i64 * 37) % 71, 2);
+            Lot::new(
+                i,
+                0,
+                start.add_days((i as i64 * 13) % 4_000),
+                amount,
+                (amount * basis_pct).round_dp(2),
+            )
+        })
+        .collect();
+    let rates = Rates {
+        ordinary: Some(Decimal::new(32, 2)),
+        long_term: Some(Decimal::new(15, 2)),
+        source: "bench".into(),
+    };
+    let date = Date::parse("2026-11-23").unwrap();
+    let amount = Decimal::new(600_000_00, 2);
+    c.bench_function("lot_sale_500_lots_decimal", |b| {
+        b.iter(|| {
+            let cands: Vec<Candidate> = lots
+                .iter()
+                .map(|lot| Candidate { account: 0, lot })
+                .collect();
+            let ordered = order(cands, date, &rates);
+            black_box(sell(&ordered, black_box(amount), date, Rounding::HalfEven))
+        })
+    });
+}
+
+criterion_group!(benches, full_workload, one_path, one_step, lot_sale);
 criterion_main!(benches);

@@ -181,15 +181,21 @@ pub struct Trades {
 }
 
 /// True when any asset's weight is strictly outside its band.
+///
+/// Cheap on the common, quiet look: each asset is first screened without a division
+/// (`|v - t * total|` against `(half_width - 1e-9) * total`, a margin far above rounding);
+/// only an asset that passes the screen gets the exact test `|v / total - t| > half_width`,
+/// which alone decides.
+#[inline]
 pub fn band_breached(h: &Holdings, target: &TargetAllocation, band: ThresholdBand) -> bool {
     let total = h.total();
     if total <= 0.0 {
         return false;
     }
-    h.values()
-        .iter()
-        .zip(target.weights())
-        .any(|(&v, &t)| (v / total - t).abs() > band.half_width(t))
+    h.values().iter().zip(target.weights()).any(|(&v, &t)| {
+        let hw = band.half_width(t);
+        (v - t * total).abs() > (hw - 1e-9) * total && (v / total - t).abs() > hw
+    })
 }
 
 /// Applies the rule at the end of a step where it looks. Returns the trades, or `None` when
@@ -351,11 +357,12 @@ pub fn contribute(
     match routing {
         CashFlowRouting::ProRata => unreachable!("handled above"),
         CashFlowRouting::MostOffTarget => {
-            // First most underweight asset wins ties.
+            // First most underweight asset wins ties. Gaps in dollars (`v - w * total`, the
+            // weight gap times the total): the same order as weight gaps, without a division.
             let mut best = 0;
             let mut best_gap = f64::INFINITY;
             for (i, (&v, &w)) in h.values().iter().zip(t).enumerate() {
-                let gap = v / total - w;
+                let gap = v - w * total;
                 if gap < best_gap {
                     best_gap = gap;
                     best = i;
@@ -403,10 +410,11 @@ pub fn withdraw(
             }
         }
         CashFlowRouting::MostOffTarget => {
-            // Cascade from the most overweight asset (weights before the withdrawal).
+            // Cascade from the most overweight asset (weights before the withdrawal), ranked
+            // by dollar gaps `v - w * total` (the order of the weight gaps, no division).
             let mut over = [f64::NEG_INFINITY; MAX_ASSETS];
             for (i, (&v, &w)) in h.values().iter().zip(t).enumerate() {
-                over[i] = v / total - w;
+                over[i] = v - w * total;
             }
             let mut need = amount;
             for _ in 0..h.len() {

@@ -126,6 +126,10 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write only the summary (summary.csv, summary.json, run.json, scenario.toml): no
+    /// yearly tables, charts or report.html, and no allocation-drift re-simulation.
+    #[arg(long)]
+    pub summary_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -249,7 +253,8 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
     bar.finish_and_clear();
 
     // A few of the run's own paths again, recording weights, for the allocation-drift chart.
-    let drift = crate::report::sample_allocation_drift(sim, crate::report::SAMPLE_PATHS);
+    let drift = (!args.summary_only)
+        .then(|| crate::report::sample_allocation_drift(sim, crate::report::SAMPLE_PATHS));
     let interrupted = || Failure {
         code: interrupt::EXIT_INTERRUPTED,
         message: "interrupted: no report was written".into(),
@@ -257,14 +262,24 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
     if !interrupt::begin_writing(crate::report::temp_dir_for(&out_dir)) {
         return Err(interrupted());
     }
-    let written = crate::report::write_report_cancellable(
-        &out_dir,
-        &results,
-        &sc.source,
-        Some(&drift),
-        args.force,
-        &interrupt::interrupted,
-    );
+    let written = if args.summary_only {
+        crate::report::write_summary_cancellable(
+            &out_dir,
+            &results,
+            &sc.source,
+            args.force,
+            &interrupt::interrupted,
+        )
+    } else {
+        crate::report::write_report_cancellable(
+            &out_dir,
+            &results,
+            &sc.source,
+            drift.as_ref(),
+            args.force,
+            &interrupt::interrupted,
+        )
+    };
     interrupt::finish_writing();
     written.map_err(|e| Failure {
         code: e.exit_code(),

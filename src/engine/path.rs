@@ -15,7 +15,7 @@
 
 use super::Simulation;
 use crate::household::book::{AccountBook, TaxOutcome};
-use crate::market::StepReturns;
+use crate::market::{DrawScratch, StepReturns};
 use crate::portfolio::Holdings;
 use crate::rebalance::{self, apply_rule};
 use crate::strategy::Refill;
@@ -239,10 +239,18 @@ pub(crate) struct PathScratch {
     pub(crate) books: Vec<AccountBook>,
     pub(crate) returns: Vec<StepReturns>,
     stress: Vec<StepReturns>,
+    draws: DrawScratch,
+    /// The calendar of a path (the same for every path): one entry per step.
+    calendar: Vec<StepInfo>,
+    /// Price level at the start of each step, and at the end (`steps + 1` entries).
+    cpi: Vec<f64>,
+    /// Income paid in each step (empty without income streams).
+    income: Vec<f64>,
 }
 
 impl PathScratch {
     pub(crate) fn new(sim: &Simulation) -> Self {
+        let steps = sim.steps() as usize;
         Self {
             states: vec![StrategyState::new(sim.initial); sim.strategies.len()],
             out: vec![PathOutcome::default(); sim.strategies.len()],
@@ -253,37 +261,65 @@ impl PathScratch {
                 ],
                 None => Vec::new(),
             },
-            returns: vec![StepReturns::default(); sim.steps() as usize],
-            stress: Vec::with_capacity(sim.steps() as usize),
+            returns: vec![StepReturns::default(); steps],
+            stress: Vec::with_capacity(steps),
+            draws: DrawScratch::default(),
+            calendar: StepInfo::calendar(sim),
+            cpi: Vec::with_capacity(steps + 1),
+            income: Vec::with_capacity(if sim.income.is_empty() { 0 } else { steps }),
         }
     }
 }
 
-/// Draws path `path`'s returns into `scratch.returns`, reshaped by `stress` if any.
-fn draw_returns<R: Rng + ?Sized>(
-    sim: &Simulation,
-    path: usize,
-    rng: &mut R,
-    scratch: &mut PathScratch,
-    stress: Option<&Stress>,
-) {
-    let mut cursor = sim.market.start_path(path, rng);
-    for step in scratch.returns.iter_mut() {
-        sim.market.next_step(&mut cursor, rng, step);
-    }
-    if let Some(stress) = stress {
-        stress.apply(
-            &mut scratch.returns,
-            &mut scratch.stress,
-            sim.steps_per_year,
-            sim.cash_flows.retirement_step.min(sim.steps()),
-            &sim.target,
-        );
+/// What a step is in the calendar: everything the step loop would otherwise derive with a
+/// division or a `powi` every step.
+#[derive(Clone, Copy, Debug, Default)]
+struct StepInfo {
+    /// Contribution at the start of the step (zero from retirement on).
+    contribution: f64,
+    /// Retirement year the step falls in (0 before retirement).
+    retirement_year: u32,
+    /// `(step + 1) / steps_per_year`: the year a year-end step closes.
+    year: u32,
+    retired: bool,
+    /// First step of a retirement year.
+    anniversary: bool,
+    /// Last step of a year.
+    year_end: bool,
+}
+
+impl StepInfo {
+    fn calendar(sim: &Simulation) -> Vec<StepInfo> {
+        let spy = sim.steps_per_year;
+        let steps = sim.steps();
+        let retirement = sim.cash_flows.retirement_step.min(steps);
+        (0..steps)
+            .map(|step| {
+                let retired = step >= retirement;
+                StepInfo {
+                    contribution: sim.cash_flows.contribution_at(step, spy),
+                    retirement_year: if retired {
+                        (step - retirement) / spy
+                    } else {
+                        0
+                    },
+                    year: (step + 1) / spy,
+                    retired,
+                    anniversary: retired && (step - retirement) % spy == 0,
+                    year_end: (step + 1) % spy == 0,
+                }
+            })
+            .collect()
     }
 }
 
 /// Runs path `path` for every strategy, optionally under a stress; outcomes land in
 /// `scratch.out`.
+///
+/// The path's returns and price levels are computed first; then each strategy runs through
+/// all the steps in turn (strategy-major), so its rule, routing and fee switches are looked
+/// up once per path, not once per step. The sink sees each strategy's records in step order
+/// (strategies one after another).
 pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     sim: &Simulation,
     path: usize,
@@ -295,158 +331,62 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     let spy = sim.steps_per_year;
     let steps = sim.steps();
     let plan = &sim.cash_flows;
-    let fee = &sim.fee_factors;
     let retirement = plan.retirement_step.min(steps);
-    let retirement_years = (steps - retirement) / spy;
 
     // 1. The path's returns, drawn once for every strategy.
-    draw_returns(sim, path, rng, scratch, stress);
+    sim.market
+        .fill_path(path, rng, &mut scratch.returns, &mut scratch.draws);
+    if let Some(stress) = stress {
+        stress.apply(
+            &mut scratch.returns,
+            &mut scratch.stress,
+            spy,
+            retirement,
+            &sim.target,
+        );
+    }
+
     if let Some(hh) = &sim.household {
         super::household::simulate(sim, hh, path, scratch, sink);
         return;
     }
 
-    for (s, state) in scratch.states.iter_mut().enumerate() {
-        *state = StrategyState::new(sim.initial);
-        sink.record(s, 0, sim.initial.total(), sim.initial.total(), true);
-    }
-    let mut cpi = 1.0; // price level relative to the start, at the start of the step
     let end_step = end_step(sim, path);
-
-    for step in 0..end_step {
-        let ret = scratch.returns[step as usize];
-        let contribution = plan.contribution_at(step, spy);
-        let retired = step >= retirement;
-        let anniversary = retired && (step - retirement) % spy == 0;
-        let retirement_year = if retired {
-            (step - retirement) / spy
-        } else {
-            0
-        };
-        let cpi_end = cpi * ret.inflation_gross;
-        let year_end = (step + 1) % spy == 0;
-        let income: f64 = if retired {
-            sim.income.iter().map(|i| i.at(step, spy, cpi)).sum()
-        } else {
-            0.0
-        };
-
-        for (s, st) in scratch.states.iter_mut().enumerate() {
-            let strategy = &sim.strategies[s];
-            let target = sim.target_at(s, step);
-            let rule = strategy
-                .withdrawal_rule
-                .as_ref()
-                .unwrap_or(&plan.withdrawal);
-            if st.out.failed {
-                if year_end {
-                    st.year_end(sink, s, (step + 1) / spy, 0.0, 0.0, retired);
-                }
-                continue;
-            }
-            // 1. Cash flow.
-            if contribution > 0.0 {
-                rebalance::contribute(
-                    &mut st.holdings,
-                    contribution,
-                    target,
-                    strategy.contributions,
-                );
-                st.out.contributions += contribution;
-            }
-            if anniversary {
-                st.anniversary(retirement_year, cpi);
-            }
-            if retired && !matches!(rule, WithdrawalRule::None) {
-                if anniversary {
-                    let ctx = YearContext {
-                        year: retirement_year,
-                        years_left: retirement_years.saturating_sub(retirement_year).max(1),
-                        wealth: st.wealth(),
-                        cpi,
-                        last_year_return: st.last_year_return(retirement_year),
-                        age: sim.start_age.map(|a| a + step / spy),
-                    };
-                    st.mark_anniversary_twr();
-                    let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
-                    if let Some(reserve) = strategy.reserve {
-                        let allowed = match reserve.refill {
-                            Refill::Always => true,
-                            Refill::AfterGains => ctx.last_year_return.is_none_or(|r| r > 0.0),
-                        };
-                        let want = reserve.years * annual - st.reserve;
-                        if allowed && want > 0.0 {
-                            let move_in = want.min(st.holdings.total());
-                            rebalance::withdraw(
-                                &mut st.holdings,
-                                move_in,
-                                target,
-                                strategy.withdrawals,
-                            );
-                            st.reserve += move_in;
-                        }
-                    }
-                }
-                let mut due = st.withdrawal.annual / f64::from(spy);
-                if rule.income_offsets() {
-                    due = (due - income).max(0.0);
-                }
-                if due > 0.0 {
-                    let from_reserve = due.min(st.reserve);
-                    st.reserve -= from_reserve;
-                    let rest = due - from_reserve;
-                    let portfolio = st.holdings.total();
-                    if portfolio < rest {
-                        // Ruin: pay out what is left; the path stays at zero.
-                        st.out.withdrawals += from_reserve + portfolio;
-                        st.spent(from_reserve + portfolio + income, cpi);
-                        st.holdings.clear();
-                        st.reserve = 0.0;
-                        st.ruin(step, retirement, spy, cpi);
-                        if year_end {
-                            st.year_end(sink, s, (step + 1) / spy, 0.0, 0.0, true);
-                        }
-                        continue;
-                    }
-                    st.out.withdrawals += from_reserve
-                        + rebalance::withdraw(&mut st.holdings, rest, target, strategy.withdrawals);
-                }
-                st.spent(due + income, cpi);
-            }
-            // 2. Returns, then fees.
-            let before = st.holdings.total();
-            let mut gains = 0.0;
-            let mut fees = 0.0;
-            for (i, v) in st.holdings.values_mut().iter_mut().enumerate() {
-                let grown = *v * ret.gross[i];
-                gains += grown - *v;
-                let after_fee = grown * fee[i];
-                fees += grown - after_fee;
-                *v = after_fee;
-            }
-            if st.reserve > 0.0 {
-                let interest = st.reserve * sim.reserve_growth[s];
-                st.reserve += interest;
-                gains += interest;
-            }
-            let after = st.holdings.total();
-            let wealth = after + st.reserve;
-            st.grew(before, after, wealth, gains, fees);
-            // 3. Rebalancing, against this step's target.
-            if let Some(period) = strategy.rule.look_period(spy)
-                && (step + 1) % period == 0
-                && let Some(trades) = apply_rule(&strategy.rule, &mut st.holdings, target)
-            {
-                st.rebalanced(&trades, after);
-            }
-            sink.holdings(s, step + 1, &st.holdings);
-            // 4. Year-end record.
-            if year_end {
-                st.year_end(sink, s, (step + 1) / spy, wealth, cpi_end, retired);
-            }
-        }
-        cpi = cpi_end;
+    // Price level at the start of every step (relative to the start), then at the end.
+    scratch.cpi.clear();
+    let mut cpi = 1.0;
+    for ret in &scratch.returns[..end_step as usize] {
+        scratch.cpi.push(cpi);
+        cpi *= ret.inflation_gross;
     }
+    scratch.cpi.push(cpi);
+    scratch.income.clear();
+    if !sim.income.is_empty() {
+        for step in 0..end_step {
+            let info = &scratch.calendar[step as usize];
+            scratch.income.push(if info.retired {
+                let cpi = scratch.cpi[step as usize];
+                sim.income.iter().map(|i| i.at(step, spy, cpi)).sum()
+            } else {
+                0.0
+            });
+        }
+    }
+
+    let ctx = PathContext {
+        sim,
+        returns: &scratch.returns[..end_step as usize],
+        calendar: &scratch.calendar[..end_step as usize],
+        cpi: &scratch.cpi,
+        income: &scratch.income,
+        retirement,
+    };
+    for (s, st) in scratch.states.iter_mut().enumerate() {
+        *st = StrategyState::new(sim.initial);
+        sink.record(s, 0, sim.initial.total(), sim.initial.total(), true);
+        ctx.run_strategy(s, st, sink);
+    }
+    let cpi = scratch.cpi[end_step as usize];
 
     finish_outcomes(sim, scratch, sink, end_step, cpi);
 }
@@ -506,5 +446,202 @@ pub(crate) fn finish_outcomes<S: YearEndSink>(
             0.0
         };
         *o = outcome;
+    }
+}
+
+/// One path's shared series, read by every strategy.
+struct PathContext<'a> {
+    sim: &'a Simulation,
+    /// Returns of the steps the path lives.
+    returns: &'a [StepReturns],
+    calendar: &'a [StepInfo],
+    /// Price level at the start of each step.
+    cpi: &'a [f64],
+    /// Income per step (empty: none).
+    income: &'a [f64],
+    retirement: u32,
+}
+
+impl PathContext<'_> {
+    /// Steps strategy `s` through the path.
+    #[inline(always)]
+    fn run_strategy<S: YearEndSink>(&self, s: usize, st: &mut StrategyState, sink: &mut S) {
+        let sim = self.sim;
+        let spy = sim.steps_per_year;
+        let plan = &sim.cash_flows;
+        let retirement = self.retirement;
+        let retirement_years = (sim.steps() - retirement) / spy;
+        let strategy = &sim.strategies[s];
+        let targets = &sim.targets[s];
+        let rule = strategy
+            .withdrawal_rule
+            .as_ref()
+            .unwrap_or(&plan.withdrawal);
+        let withdraws = !matches!(rule, WithdrawalRule::None);
+        let income_offsets = rule.income_offsets();
+        let fee = &sim.fee_factors[..st.holdings.len().min(sim.fee_factors.len())];
+        let no_fees = fee.iter().all(|&f| f == 1.0);
+        let reserve_growth = sim.reserve_growth[s];
+        // Steps until the rule's next look (0: never looks).
+        let period = strategy.rule.look_period(spy).unwrap_or(0);
+        let mut look_in = period;
+        // A drawdown is recomputed only once wealth falls below this (the running maximum
+        // can only change there; the margin keeps the exact test in charge).
+        let mut dd_trigger = st.peak;
+
+        for (step, info) in self.calendar.iter().enumerate() {
+            let step = step as u32;
+            let target = &targets[(step as usize).min(targets.len() - 1)];
+            if period > 0 {
+                look_in -= 1;
+            }
+            let looks = period > 0 && look_in == 0;
+            if looks {
+                look_in = period;
+            }
+            let year_end = info.year_end;
+            let retired = info.retired;
+            if st.out.failed {
+                if year_end {
+                    st.year_end(sink, s, info.year, 0.0, 0.0, retired);
+                }
+                continue;
+            }
+            let cpi = self.cpi[step as usize];
+            let income = self.income.get(step as usize).copied().unwrap_or(0.0);
+            // 1. Cash flow.
+            let contribution = info.contribution;
+            if contribution > 0.0 {
+                rebalance::contribute(
+                    &mut st.holdings,
+                    contribution,
+                    target,
+                    strategy.contributions,
+                );
+                st.out.contributions += contribution;
+            }
+            let retirement_year = info.retirement_year;
+            if info.anniversary {
+                st.anniversary(retirement_year, cpi);
+            }
+            if retired && withdraws {
+                if info.anniversary {
+                    let ctx = YearContext {
+                        year: retirement_year,
+                        years_left: retirement_years.saturating_sub(retirement_year).max(1),
+                        wealth: st.wealth(),
+                        cpi,
+                        last_year_return: st.last_year_return(retirement_year),
+                        age: sim.start_age.map(|a| a + step / spy),
+                    };
+                    st.mark_anniversary_twr();
+                    let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                    if let Some(reserve) = strategy.reserve {
+                        let allowed = match reserve.refill {
+                            Refill::Always => true,
+                            Refill::AfterGains => ctx.last_year_return.is_none_or(|r| r > 0.0),
+                        };
+                        let want = reserve.years * annual - st.reserve;
+                        if allowed && want > 0.0 {
+                            let move_in = want.min(st.holdings.total());
+                            rebalance::withdraw(
+                                &mut st.holdings,
+                                move_in,
+                                target,
+                                strategy.withdrawals,
+                            );
+                            st.reserve += move_in;
+                        }
+                    }
+                }
+                let mut due = st.withdrawal.annual / f64::from(spy);
+                if income_offsets {
+                    due = (due - income).max(0.0);
+                }
+                if due > 0.0 {
+                    let from_reserve = due.min(st.reserve);
+                    st.reserve -= from_reserve;
+                    let rest = due - from_reserve;
+                    let portfolio = st.holdings.total();
+                    if portfolio < rest {
+                        // Ruin: pay out what is left; the path stays at zero.
+                        st.out.withdrawals += from_reserve + portfolio;
+                        st.spent(from_reserve + portfolio + income, cpi);
+                        st.holdings.clear();
+                        st.reserve = 0.0;
+                        st.ruin(step, retirement, spy, cpi);
+                        if year_end {
+                            st.year_end(sink, s, info.year, 0.0, 0.0, true);
+                        }
+                        continue;
+                    }
+                    st.out.withdrawals += from_reserve
+                        + rebalance::withdraw(&mut st.holdings, rest, target, strategy.withdrawals);
+                }
+                st.spent(due + income, cpi);
+            }
+            // 2. Returns, then fees.
+            let ret = &self.returns[step as usize];
+            let before = st.holdings.total();
+            let mut gains = 0.0;
+            if no_fees {
+                for (v, &g) in st.holdings.values_mut().iter_mut().zip(&ret.gross) {
+                    let grown = *v * g;
+                    gains += grown - *v;
+                    *v = grown;
+                }
+            } else {
+                let mut fees = 0.0;
+                for (i, v) in st.holdings.values_mut().iter_mut().enumerate() {
+                    let grown = *v * ret.gross[i];
+                    gains += grown - *v;
+                    let after_fee = grown * fee[i];
+                    fees += grown - after_fee;
+                    *v = after_fee;
+                }
+                st.out.fees += fees;
+            }
+            if st.reserve > 0.0 {
+                let interest = st.reserve * reserve_growth;
+                st.reserve += interest;
+                gains += interest;
+            }
+            st.out.market_gains += gains;
+            let after = st.holdings.total();
+            if before > 0.0 {
+                let r = after / before - 1.0;
+                st.twr *= 1.0 + r;
+                st.sum_r += r;
+                st.sum_r2 += r * r;
+                st.live_steps += 1;
+            }
+            let wealth = after + st.reserve;
+            if wealth > st.peak {
+                st.peak = wealth;
+                dd_trigger = wealth * ((1.0 - st.out.max_drawdown) + 1e-9);
+            } else if wealth < dd_trigger && st.peak > 0.0 {
+                let dd = 1.0 - wealth / st.peak;
+                if dd > st.out.max_drawdown {
+                    st.out.max_drawdown = dd;
+                    dd_trigger = st.peak * ((1.0 - dd) + 1e-9);
+                }
+            }
+            // 3. Rebalancing, against this step's target.
+            if looks && let Some(trades) = apply_rule(&strategy.rule, &mut st.holdings, target) {
+                st.rebalanced(&trades, after);
+            }
+            sink.holdings(s, step + 1, &st.holdings);
+            // 4. Year-end record.
+            if year_end {
+                st.year_end(
+                    sink,
+                    s,
+                    info.year,
+                    wealth,
+                    self.cpi[step as usize + 1],
+                    retired,
+                );
+            }
+        }
     }
 }

@@ -11,10 +11,12 @@
 //! caller-owned buffers; randomness comes only from the `rng` passed in, so a path is a pure
 //! function of (model, seed, path index).
 
+mod fastexp;
 mod parametric;
 mod resample;
 
-pub use parametric::{Parametric, ParametricError, Shocks};
+pub use fastexp::{exp as fast_exp, exp_in_place as fast_exp_in_place};
+pub use parametric::{DrawScratch, Parametric, ParametricError, Shocks};
 pub use resample::{HistoricalMode, HistoricalPaths, ResampleError};
 
 use crate::portfolio::MAX_ASSETS;
@@ -91,6 +93,27 @@ impl MarketModel {
         match self {
             MarketModel::Historical(h) => h.start_path(path, rng),
             MarketModel::Parametric(_) => PathCursor::default(),
+        }
+    }
+
+    /// Writes path `path`'s returns for `out.len()` steps into `out`: the same numbers as
+    /// [`MarketModel::start_path`] then [`MarketModel::next_step`] once per step, drawn a
+    /// whole path at a time (the parametric model computes its `exp`s as one batch).
+    pub fn fill_path<R: Rng + ?Sized>(
+        &self,
+        path: usize,
+        rng: &mut R,
+        out: &mut [StepReturns],
+        scratch: &mut DrawScratch,
+    ) {
+        match self {
+            MarketModel::Historical(h) => {
+                let mut cursor = h.start_path(path, rng);
+                for step in out.iter_mut() {
+                    h.next_step(&mut cursor, rng, step);
+                }
+            }
+            MarketModel::Parametric(p) => p.fill_path(rng, out, scratch),
         }
     }
 

@@ -6,7 +6,7 @@
 //! `mu = ln(1 + m) - s2 / 2`, then per step `mu / k` and `s2 / k` for `k` steps a year.
 //! Correlations apply to the log returns (the convention of the NumPy reference workload).
 
-use super::StepReturns;
+use super::{StepReturns, fastexp};
 use crate::history::{HistoricalReturns, SeriesId};
 use crate::portfolio::MAX_ASSETS;
 use rand::Rng;
@@ -263,6 +263,25 @@ impl Parametric {
     #[inline]
     pub(super) fn next_step<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut StepReturns) {
         let mut z = [0.0; MAX_DIM];
+        self.draw_shocks(rng, &mut z);
+        let mut x = [0.0; MAX_DIM];
+        self.correlate(&z, &mut x);
+        for (i, &xi) in x.iter().enumerate().take(self.dim) {
+            if i < self.assets {
+                out.gross[i] = fastexp::exp(xi);
+            } else {
+                out.inflation_gross = fastexp::exp(xi);
+            }
+        }
+        if self.dim == self.assets {
+            out.inflation_gross = self.inflation_const;
+        }
+    }
+
+    /// One step's independent shocks: `dim` standard normals, scaled by one chi-square
+    /// draw for Student-t shocks (in that order from `rng`).
+    #[inline(always)]
+    fn draw_shocks<R: Rng + ?Sized>(&self, rng: &mut R, z: &mut [f64; MAX_DIM]) {
         for zi in z.iter_mut().take(self.dim) {
             *zi = StandardNormal.sample(rng);
         }
@@ -273,21 +292,70 @@ impl Parametric {
                 *zi *= scale;
             }
         }
+    }
+
+    /// Log returns `mu + L z`.
+    #[inline(always)]
+    fn correlate(&self, z: &[f64; MAX_DIM], x: &mut [f64; MAX_DIM]) {
         for i in 0..self.dim {
-            let mut x = self.mu[i];
+            let mut xi = self.mu[i];
             for (j, zj) in z.iter().enumerate().take(i + 1) {
-                x += self.chol[i][j] * zj;
+                xi += self.chol[i][j] * zj;
             }
-            if i < self.assets {
-                out.gross[i] = x.exp();
-            } else {
-                out.inflation_gross = x.exp();
-            }
-        }
-        if self.dim == self.assets {
-            out.inflation_gross = self.inflation_const;
+            x[i] = xi;
         }
     }
+
+    /// A whole path's returns, the same numbers as [`Parametric::next_step`] called once
+    /// per step: the shocks are drawn step by step into `scratch` (the only serial part),
+    /// then the log returns are laid out one dimension after another (struct of arrays) and
+    /// turned into gross returns by one vectorized `exp` over the path.
+    pub(super) fn fill_path<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        out: &mut [StepReturns],
+        scratch: &mut DrawScratch,
+    ) {
+        let steps = out.len();
+        let dim = self.dim;
+        scratch.logs.clear();
+        scratch.logs.resize(steps * dim, 0.0);
+        let logs = &mut scratch.logs[..];
+        for s in 0..steps {
+            let mut z = [0.0; MAX_DIM];
+            self.draw_shocks(rng, &mut z);
+            let mut x = [0.0; MAX_DIM];
+            self.correlate(&z, &mut x);
+            for (i, &xi) in x.iter().enumerate().take(dim) {
+                logs[i * steps + s] = xi;
+            }
+        }
+        fastexp::exp_in_place(logs);
+        for i in 0..dim {
+            let col = &logs[i * steps..(i + 1) * steps];
+            if i < self.assets {
+                for (o, &g) in out.iter_mut().zip(col) {
+                    o.gross[i] = g;
+                }
+            } else {
+                for (o, &g) in out.iter_mut().zip(col) {
+                    o.inflation_gross = g;
+                }
+            }
+        }
+        if dim == self.assets {
+            for o in out.iter_mut() {
+                o.inflation_gross = self.inflation_const;
+            }
+        }
+    }
+}
+
+/// Reusable working space for drawing whole paths (one per worker; no allocation per path).
+#[derive(Clone, Debug, Default)]
+pub struct DrawScratch {
+    /// Log returns, `dim` columns of `steps` values.
+    logs: Vec<f64>,
 }
 
 fn validate_correlation(c: &[Vec<f64>], n: usize) -> Result<(), ParametricError> {

@@ -219,6 +219,26 @@ pub struct Lot {
     pub(crate) acquired_span: Option<Range<usize>>,
 }
 
+impl Lot {
+    /// A lot read from nowhere (no source span for errors): for tests and benchmarks.
+    pub fn new(
+        index: usize,
+        asset: usize,
+        acquired: Date,
+        amount: Decimal,
+        basis: Decimal,
+    ) -> Self {
+        Self {
+            index,
+            asset,
+            acquired,
+            amount,
+            basis,
+            acquired_span: None,
+        }
+    }
+}
+
 /// One account and what it holds.
 #[derive(Debug, Clone)]
 pub struct Account {

@@ -158,6 +158,41 @@ pub fn write_report_cancellable(
     })
 }
 
+/// As [`write_report_cancellable`], but only the summary: `summary.csv`, `summary.json`,
+/// `run.json` and `scenario.toml` (`driftlab run --summary-only`). No yearly tables, charts
+/// or page, so `driftlab report` cannot redraw such a folder.
+pub fn write_summary_cancellable(
+    out_dir: &Path,
+    results: &RunResults,
+    scenario_source: &str,
+    force: bool,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Vec<PathBuf>, ReportError> {
+    if cancelled() {
+        return Err(ReportError::Interrupted);
+    }
+    write_folder(out_dir, force, |dir| {
+        let mut summary = tables::summary_frame(&results.strategies)?;
+        tables::write_csv(&mut summary, &dir.join("summary.csv"))?;
+        if cancelled() {
+            return Err(ReportError::Interrupted);
+        }
+        tables::write_json(
+            &tables::SummaryJson::new(results),
+            &dir.join("summary.json"),
+        )?;
+        tables::write_json(&tables::RunStamp::new(results), &dir.join("run.json"))?;
+        let scenario = dir.join("scenario.toml");
+        fs::write(&scenario, scenario_source).map_err(|e| io_err(&scenario, e))?;
+        Ok(vec![
+            "summary.csv".into(),
+            "summary.json".into(),
+            "run.json".into(),
+            "scenario.toml".into(),
+        ])
+    })
+}
+
 /// As [`write_report`], with allocation weights on sampled paths (see
 /// [`sample_allocation_drift`]) for the `allocation_drift` table and chart.
 pub fn write_run_report(
