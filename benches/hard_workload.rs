@@ -1,6 +1,7 @@
 //! The hard workload (scenarios/bench-hard.toml, the same as ../shared/bench/numpy_ref.py):
 //! 10,000 paths x 480 monthly steps x 3 assets x 4 strategies; the random-number floor of
 //! that workload (its variates alone, same generator and method, same chunks and threads);
+//! the same workload with accounts, lots and taxes (scenarios/bench-hard-taxed.toml);
 //! one path; one step's worth of cash-flow and rebalancing arithmetic; and a Decimal lot
 //! sale over 500 lots (`driftlab plan`). Run with `cargo bench`; compare with NumPy with
 //! `bash benches/compare_numpy.sh`. Figures are in BENCHMARKS.md.
@@ -22,11 +23,17 @@ use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::Path;
 
-fn bench_hard() -> Simulation {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-hard.toml");
+fn scenario(file: &str) -> Simulation {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file);
     driftlab::scenario::load(&path)
-        .expect("bench-hard.toml is valid")
+        .expect("shipped benchmark scenarios are valid")
         .simulation
+}
+
+fn bench_hard() -> Simulation {
+    scenario("bench-hard.toml")
 }
 
 /// The workload's random variates alone: every path's generator, 3 normals, the Cholesky
@@ -64,6 +71,12 @@ fn full_workload(c: &mut Criterion) {
     });
     g.bench_function("10k_paths_40y_monthly_4_strategies", |b| {
         b.iter(|| black_box(run(&sim, &|_| {})))
+    });
+    // Issue #9's taxed variant: the same market, strategies and cash flows with a
+    // household's accounts, lots and yearly taxes (scenarios/bench-hard-taxed.toml).
+    let taxed = scenario("bench-hard-taxed.toml");
+    g.bench_function("taxed_10k_paths_40y_monthly_4_strategies", |b| {
+        b.iter(|| black_box(run(&taxed, &|_| {})))
     });
     g.finish();
 }

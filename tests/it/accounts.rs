@@ -43,8 +43,9 @@ fn age_58_taxes_reports_taxes_by_strategy() {
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Taxes paid by strategy"));
-    // Rebalancing every account on its own sells in the taxable account; trading in the
-    // sheltered accounts first barely does, and costs less tax.
+    // Rebalancing every account on its own sells far more in the taxable account than
+    // trading in the sheltered accounts first (which sells there only lots at a loss, or
+    // what the sheltered accounts cannot absorb), and costs more tax.
     let taxes = std::fs::read_to_string(out.join("taxes.csv")).unwrap();
     let header: Vec<&str> = taxes.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -61,7 +62,7 @@ fn age_58_taxes_reports_taxes_by_strategy() {
     let (tax, sold) = (col("taxes_real_mean") - 1, col("traded_taxable_mean") - 1);
     let sheltered = row("sheltered first");
     let every = row("every account");
-    assert!(every[sold] > 10.0 * sheltered[sold], "{taxes}");
+    assert!(every[sold] > 3.0 * sheltered[sold], "{taxes}");
     assert!(every[tax] > sheltered[tax], "{taxes}");
 }
 
