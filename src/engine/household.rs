@@ -2,7 +2,7 @@
 //! withdrawal, returns and fees, rebalancing, year end), but every move goes through the
 //! strategy's [`AccountBook`], which knows where each dollar sits and what it costs in tax.
 //!
-//! Per step and strategy:
+//! Each strategy runs through the whole path in turn (as in `path.rs`). Per step:
 //! 1. at a year's start: contribution limits, RMDs and Roth conversions for the year, then
 //!    last year's tax is paid from the portfolio;
 //! 2. contributions (before retirement); on retirement anniversaries the withdrawal rule
@@ -40,66 +40,63 @@ pub(crate) fn simulate<S: YearEndSink>(
     let end = end_step(sim, path);
     let n_assets = sim.asset_names.len();
 
-    for (s, (state, book)) in scratch
+    // Each strategy runs through the whole path in turn (its book stays in cache, and its
+    // rule, routing and look period are resolved once).
+    for (s, (st, book)) in scratch
         .states
         .iter_mut()
         .zip(scratch.books.iter_mut())
         .enumerate()
     {
         book.reset(hh);
-        *state = StrategyState::new(book.household());
+        *st = StrategyState::new(book.household());
         sink.record(s, 0, book.total(), book.total(), true);
-    }
-    let mut cpi = 1.0;
-    // Income of the current year, for its tax: Social Security and pensions.
-    let (mut social_security, mut pensions) = (0.0, 0.0);
+        let strategy = &sim.strategies[s];
+        let policy = &strategy.tax;
+        let rule = strategy
+            .withdrawal_rule
+            .as_ref()
+            .unwrap_or(&sim.cash_flows.withdrawal);
+        let withdraws = !matches!(rule, WithdrawalRule::None);
+        let routing_out = strategy.withdrawals;
+        let period = strategy.rule.look_period(spy).unwrap_or(0);
+        let mut cpi = 1.0;
+        // Income of the current year, for its tax: Social Security and pensions.
+        let (mut social_security, mut pensions) = (0.0, 0.0);
 
-    for step in 0..end {
-        let ret = scratch.returns[step as usize];
-        let retired = step >= retirement;
-        let year = step / spy;
-        let year_start = step % spy == 0;
-        let year_end = (step + 1) % spy == 0;
-        let anniversary = retired && (step - retirement) % spy == 0;
-        let retirement_year = if retired {
-            (step - retirement) / spy
-        } else {
-            0
-        };
-        let cpi_end = cpi * ret.inflation_gross;
-        let mut income = 0.0;
-        if retired {
-            for (stream, &ss) in sim.income.iter().zip(&hh.social_security) {
-                let x = stream.at(step, spy, cpi);
-                income += x;
-                if ss {
-                    social_security += x;
-                } else {
-                    pensions += x;
+        for step in 0..end {
+            let ret = &scratch.returns[step as usize];
+            let retired = step >= retirement;
+            let year = step / spy;
+            let year_start = step % spy == 0;
+            let year_end = (step + 1) % spy == 0;
+            let anniversary = retired && (step - retirement) % spy == 0;
+            let retirement_year = if retired {
+                (step - retirement) / spy
+            } else {
+                0
+            };
+            let cpi_end = cpi * ret.inflation_gross;
+            let mut income = 0.0;
+            if retired {
+                for (stream, &ss) in sim.income.iter().zip(&hh.social_security) {
+                    let x = stream.at(step, spy, cpi);
+                    income += x;
+                    if ss {
+                        social_security += x;
+                    } else {
+                        pensions += x;
+                    }
                 }
             }
-        }
-
-        for (s, (st, book)) in scratch
-            .states
-            .iter_mut()
-            .zip(scratch.books.iter_mut())
-            .enumerate()
-        {
             if st.out.failed {
                 if year_end {
                     st.year_end(sink, s, year + 1, 0.0, 0.0, retired);
                 }
+                cpi = cpi_end;
                 continue;
             }
-            let strategy = &sim.strategies[s];
-            let policy = &strategy.tax;
             let target = sim.target_at(s, step);
-            let rule = strategy
-                .withdrawal_rule
-                .as_ref()
-                .unwrap_or(&sim.cash_flows.withdrawal);
-            let routing_out = strategy.withdrawals;
 
             // 1. The year's start; last year's tax.
             if year_start {
@@ -112,6 +109,7 @@ pub(crate) fn simulate<S: YearEndSink>(
                     if year_end {
                         st.year_end(sink, s, year + 1, 0.0, 0.0, retired);
                     }
+                    cpi = cpi_end;
                     continue;
                 }
             }
@@ -122,7 +120,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             if anniversary {
                 st.anniversary(retirement_year, cpi);
             }
-            if retired && !matches!(rule, WithdrawalRule::None) {
+            if retired && withdraws {
                 if anniversary {
                     let ctx = YearContext {
                         year: retirement_year,
@@ -149,6 +147,7 @@ pub(crate) fn simulate<S: YearEndSink>(
                         if year_end {
                             st.year_end(sink, s, year + 1, 0.0, 0.0, true);
                         }
+                        cpi = cpi_end;
                         continue;
                     }
                 }
@@ -163,9 +162,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             if let Some(threshold) = policy.harvest {
                 book.harvest(threshold, step);
             }
-            if let Some(period) = strategy.rule.look_period(spy)
-                && (step + 1) % period == 0
-            {
+            if period > 0 && (step + 1) % period == 0 {
                 let mut desired = book.household();
                 if apply_rule(&strategy.rule, &mut desired, target).is_some() {
                     let trades = book.rebalance(hh, policy, &desired, target, step);
@@ -181,42 +178,28 @@ pub(crate) fn simulate<S: YearEndSink>(
                 sink.record_taxes(s, year + 1, book.tax_due() / cpi_end);
                 sync(st, book);
                 st.year_end(sink, s, year + 1, book.total(), cpi_end, retired);
+                social_security = 0.0;
+                pensions = 0.0;
             }
+            cpi = cpi_end;
         }
-        if year_end {
-            social_security = 0.0;
-            pensions = 0.0;
-        }
-        cpi = cpi_end;
-    }
-
-    // The horizon (or death): the last tax bill is paid from the estate.
-    let last_year = end.saturating_sub(1) / spy;
-    for (s, (st, book)) in scratch
-        .states
-        .iter_mut()
-        .zip(scratch.books.iter_mut())
-        .enumerate()
-    {
+        // The horizon (or death): the last tax bill is paid from the estate.
+        let last_year = end.saturating_sub(1) / spy;
         if end % spy != 0 && !st.out.failed {
             // A path that ends mid-year (never with whole-year horizons) closes its year.
             book.end_year(hh, last_year, cpi, end, social_security, pensions);
         }
-        let strategy = &sim.strategies[s];
         let target = sim.target_at(s, end.saturating_sub(1));
-        book.pay_tax(
-            hh,
-            &strategy.tax,
-            end,
-            last_year,
-            cpi,
-            target,
-            strategy.withdrawals,
-        );
+        book.pay_tax(hh, policy, end, last_year, cpi, target, routing_out);
         book.finish(hh, cpi);
         sync(st, book);
         st.out.tax = book.out;
     }
+    let cpi = scratch
+        .returns
+        .iter()
+        .take(end as usize)
+        .fold(1.0, |c, r| c * r.inflation_gross);
     finish_outcomes(sim, scratch, sink, end, cpi);
 }
 

@@ -561,13 +561,21 @@ impl AccountBook {
                 *v = after;
             }
         }
-        // Taxable: price growth on the lots, income paid and reinvested.
+        // Taxable: price growth on the lots; income paid at the end of each quarter (as
+        // index funds distribute), taxed this year and reinvested.
         let n = gross.len();
         let mut price = [1.0; MAX_ASSETS];
         let mut paid = [0.0; MAX_ASSETS];
+        let per_payment = (steps_per_year / 4).max(1);
+        let payments = f64::from(steps_per_year / per_payment);
+        let pays = (step + 1) % per_payment == 0;
         for k in 0..n {
             let v = self.lots.value(k);
-            let y = (hh.income[k].yield_rate / f64::from(steps_per_year)).min(gross[k].max(0.0));
+            let y = if pays {
+                (hh.income[k].yield_rate / payments).min(gross[k].max(0.0))
+            } else {
+                0.0
+            };
             paid[k] = v * y;
             let price_part = v * (gross[k] - y);
             price[k] = (gross[k] - y) * fee[k];
