@@ -951,6 +951,7 @@ fn sweep_sample() -> crate::sweep::SweepResults {
             points.push(PointResult {
                 values: vec![w, t],
                 paths: 100,
+                taxes: Vec::new(),
                 pairs: vec![PairedDifference {
                     strategy: "band".into(),
                     baseline: "annual".into(),

@@ -3,10 +3,12 @@
 //!
 //! Keys name a scenario field by its TOML path:
 //!
-//! * `TABLE.KEY` for the single tables: `simulation`, `market`, `portfolio`, `cash_flows`
+//! * `TABLE.KEY` for the single tables: `simulation`, `market`, `portfolio`, `cash_flows`,
+//!   `household`, `taxes`
 //!   (for example `cash_flows.withdrawal_rate`, `portfolio.initial_balance`,
 //!   `simulation.years`);
-//! * `asset.NAME.KEY` and `strategy.NAME.KEY` for an `[[asset]]` or `[[strategy]]` table,
+//! * `asset.NAME.KEY`, `strategy.NAME.KEY` and `account.NAME.KEY` for an `[[asset]]`,
+//!   `[[strategy]]` or `[[account]]` table,
 //!   found by its `name` (exact, else case-insensitive if that is unique). Quote a name that
 //!   contains a dot: `asset."U.S. stocks".target`.
 //!
@@ -27,7 +29,14 @@ pub const MAX_VALUES: usize = 1000;
 pub const MAX_POINTS: usize = 2500;
 
 /// The top-level tables a key may start with.
-const TABLES: [&str; 4] = ["simulation", "market", "portfolio", "cash_flows"];
+const TABLES: [&str; 6] = [
+    "simulation",
+    "market",
+    "portfolio",
+    "cash_flows",
+    "household",
+    "taxes",
+];
 
 /// Where a swept value goes in the scenario document.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,8 +114,8 @@ fn split_key(key: &str) -> Result<Vec<String>, String> {
 
 fn parse_key(key: &str) -> Result<KeyPath, String> {
     let parts = split_key(key.trim())?;
-    let usage = "use TABLE.KEY (simulation, market, portfolio or cash_flows), \
-                 asset.NAME.KEY or strategy.NAME.KEY";
+    let usage = "use TABLE.KEY (simulation, market, portfolio, cash_flows, household or \
+                 taxes), asset.NAME.KEY, strategy.NAME.KEY or account.NAME.KEY";
     match parts.as_slice() {
         [table, k] if TABLES.contains(&table.as_str()) => {
             if table == "simulation" && k == "seed" {
@@ -121,11 +130,13 @@ fn parse_key(key: &str) -> Result<KeyPath, String> {
                 key: k.clone(),
             })
         }
-        [array, name, k] if array == "asset" || array == "strategy" => Ok(KeyPath::Named {
-            array: array.clone(),
-            name: name.clone(),
-            key: k.clone(),
-        }),
+        [array, name, k] if ["asset", "strategy", "account"].contains(&array.as_str()) => {
+            Ok(KeyPath::Named {
+                array: array.clone(),
+                name: name.clone(),
+                key: k.clone(),
+            })
+        }
         _ => Err(format!("`{key}` is not a sweepable key; {usage}")),
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Simulation;
-use crate::metrics::{PairedDifference, StrategySummary};
+use crate::metrics::{PairedDifference, StrategySummary, TaxSummary};
 use crate::scenario::{self, Scenario};
 pub use grid::{KeyPath, Param, parse_param};
 
@@ -127,6 +127,9 @@ pub struct PointResult {
     pub paths: usize,
     pub strategies: Vec<StrategySummary>,
     pub pairs: Vec<PairedDifference>,
+    /// With accounts: each strategy's taxes (else empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<TaxSummary>,
 }
 
 /// A finished sweep: `sweep.json`, and what `driftlab report` re-renders from.
@@ -262,6 +265,7 @@ impl Grid {
                 paths: r.paths,
                 strategies: r.strategies,
                 pairs: r.pairs,
+                taxes: r.taxes,
             });
             point_done(i);
         }

@@ -6,7 +6,8 @@
 //! `summary.csv` after `success_rate`, then the paired difference against the baseline on
 //! the same paths: `baseline`, `terminal_real_mean_diff`, `terminal_real_diff_ci95_lo`,
 //! `terminal_real_diff_ci95_hi`, `success_rate_diff`, `success_rate_diff_ci95_lo`,
-//! `success_rate_diff_ci95_hi`, `share_paths_ahead` (empty on the baseline's own rows).
+//! `success_rate_diff_ci95_hi`, `share_paths_ahead` (empty on the baseline's own rows);
+//! with accounts, `taxes_real_mean` and `after_tax_terminal_real_p50` last.
 
 use polars::prelude::*;
 
@@ -96,6 +97,26 @@ pub fn sweep_frame(s: &SweepResults) -> PolarsResult<DataFrame> {
     .zip(pair_cols)
     {
         cols.push(Column::new(name.into(), v));
+    }
+    if s.points.iter().any(|p| !p.taxes.is_empty()) {
+        let tax = |f: &dyn Fn(&crate::metrics::TaxSummary) -> f64| -> Vec<Option<f64>> {
+            s.points
+                .iter()
+                .flat_map(|p| {
+                    p.strategies
+                        .iter()
+                        .map(|st| p.taxes.iter().find(|t| t.strategy == st.name).map(f))
+                })
+                .collect()
+        };
+        cols.push(Column::new(
+            "taxes_real_mean".into(),
+            tax(&|t| t.taxes_real_mean),
+        ));
+        cols.push(Column::new(
+            "after_tax_terminal_real_p50".into(),
+            tax(&|t| t.after_tax_terminal_real.p50),
+        ));
     }
     DataFrame::new_infer_height(cols)
 }

@@ -100,3 +100,36 @@ fn bad_account_inputs_name_the_field() {
         assert!(stderr(&o).contains(key), "{from}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_sweep_over_tax_keys_reports_taxes_per_point() {
+    let dir = temp_dir("taxsweep");
+    let out = dir.join("sweep");
+    let o = driftlab(&[
+        "sweep",
+        "scenarios/age-58-taxes.toml",
+        "--param",
+        "taxes.state_rate=0,0.08",
+        "--paths",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    // Columns: point, the swept key, strategy, ... (the rule text may hold commas), and the
+    // two tax columns last.
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(header[1], "taxes.state_rate");
+    assert_eq!(header[header.len() - 2], "taxes_real_mean");
+    let taxes = |state: f64| -> f64 {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|f| f[1].parse::<f64>().unwrap() == state && f[2] == "sheltered first")
+            .map(|f| f[f.len() - 2].parse().unwrap())
+            .unwrap()
+    };
+    // An 8% state tax on the same paths costs more tax than none.
+    assert!(taxes(0.08) > taxes(0.0), "{csv}");
+}
