@@ -549,8 +549,17 @@ impl AccountBook {
     ) -> (f64, f64) {
         let mut gains = 0.0;
         let mut fees = 0.0;
+        let no_fees = fee.iter().all(|&f| f == 1.0);
         for (i, h) in self.accounts.iter_mut().enumerate() {
             if i == hh.taxable {
+                continue;
+            }
+            if no_fees {
+                for (v, &g) in h.values_mut().iter_mut().zip(gross) {
+                    let grown = *v * g;
+                    gains += grown - *v;
+                    *v = grown;
+                }
                 continue;
             }
             for (k, v) in h.values_mut().iter_mut().enumerate() {
