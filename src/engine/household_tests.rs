@@ -12,20 +12,31 @@ fn sim(toml: &str) -> Simulation {
     }
 }
 
-/// A market where nothing moves: one asset class, no return, no inflation.
-const FLAT: &str = r#"
+/// A flat market (no return, no inflation, one asset class), monthly steps, one path,
+/// `years` long, one strategy that never rebalances, and the household and accounts in
+/// `body` (TOML).
+fn flat(years: u32, body: &str) -> Simulation {
+    sim(&format!(
+        r#"
 version = 1
 [simulation]
 paths = 1
+years = {years}
 step = "monthly"
 [market]
 model = "parametric"
 inflation_mean = 0.0
 inflation_vol = 0.0
-"#;
-
-fn flat_asset(name: &str, target: f64, extra: &str) -> String {
-    format!("[[asset]]\nname = \"{name}\"\ntarget = {target}\nmean = 0.0\nvol = 0.0\n{extra}\n")
+[[asset]]
+name = "stocks"
+target = 1.0
+mean = 0.0
+vol = 0.0
+[[strategy]]
+name = "hold"
+rebalance = "none"
+{body}"#
+    ))
 }
 
 fn one(sim: &Simulation) -> Vec<PathOutcome> {
@@ -37,24 +48,19 @@ fn a_retiree_drawing_60k_from_an_ira_owes_the_hand_computed_2026_tax() {
     // Single, 70 at the end of 2026, $60,000 from a traditional IRA, nothing else.
     // AGI 60,000; standard deduction 16,100 + 2,050 (65+) = 18,150; senior deduction 6,000
     // (AGI below 75,000); taxable income 35,850; tax 1,240 + 12% x 23,450 = 4,054.
-    let toml = format!(
-        "{FLAT}{}
+    let s = flat(
+        1,
+        r#"
 [household]
 age = 70
 [cash_flows]
 withdrawal_amount = 60000
 [[account]]
-name = \"IRA\"
-kind = \"traditional_ira\"
+name = "IRA"
+kind = "traditional_ira"
 balance = 1000000
-[[strategy]]
-name = \"hold\"
-rebalance = \"none\"
-",
-        flat_asset("stocks", 1.0, "")
-    )
-    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
-    let s = sim(&toml);
+"#,
+    );
     let o = one(&s)[0];
     assert!((o.tax.taxes - 4_054.0).abs() < 1e-6, "{}", o.tax.taxes);
     assert!(!o.failed);
@@ -67,22 +73,17 @@ rebalance = \"none\"
 #[test]
 fn rmds_follow_the_uniform_lifetime_table() {
     // Born 1951 (75 at the end of 2026): RMD age 73; divisor 24.6 at 75 (Pub. 590-B).
-    let toml = format!(
-        "{FLAT}{}
+    let s = flat(
+        2,
+        r#"
 [household]
 age = 75
 [[account]]
-name = \"IRA\"
-kind = \"traditional_ira\"
+name = "IRA"
+kind = "traditional_ira"
 balance = 1000000
-[[strategy]]
-name = \"hold\"
-rebalance = \"none\"
-",
-        flat_asset("stocks", 1.0, "")
-    )
-    .replace("[simulation]\n", "[simulation]\nyears = 2\n");
-    let s = sim(&toml);
+"#,
+    );
     let o = one(&s)[0];
     let first = 1_000_000.0 / 24.6;
     let second = (1_000_000.0 - first) / 23.7;
@@ -98,79 +99,68 @@ rebalance = \"none\"
 #[test]
 fn early_withdrawals_owe_ten_percent_unless_the_rule_of_55_applies() {
     let run = |kind: &str, retire_age: u32| {
-        let toml = format!(
-            "{FLAT}{}
+        let s = flat(
+            1,
+            &format!(
+                r#"
 [household]
 age = 50
 retirement_age = {retire_age}
 [cash_flows]
 withdrawal_amount = 20000
 [[account]]
-name = \"plan\"
-kind = \"{kind}\"
+name = "plan"
+kind = "{kind}"
 balance = 500000
-[[strategy]]
-name = \"hold\"
-rebalance = \"none\"
-",
-            flat_asset("stocks", 1.0, "")
+"#
+            ),
         );
-        let toml = toml.replace("[simulation]\n", "[simulation]\nyears = 1\n");
-        one(&sim(&toml))[0].tax
+        one(&s)[0].tax
     };
     // Retired at 50 (separated before the year of 55): 10% of 20,000 from the IRA.
     assert!((run("traditional_ira", 50).penalties - 2_000.0).abs() < 1e-6);
     assert!((run("401k", 50).penalties - 2_000.0).abs() < 1e-6);
     // Separated from service at 56: the 401(k) owes no penalty (rule of 55).
-    let toml = format!(
-        "{FLAT}{}
+    let s = flat(
+        1,
+        r#"
 [household]
 age = 56
 retirement_age = 56
 [cash_flows]
 withdrawal_amount = 20000
 [[account]]
-name = \"plan\"
-kind = \"401k\"
+name = "plan"
+kind = "401k"
 balance = 500000
 [[account]]
-name = \"ira\"
-kind = \"traditional_ira\"
+name = "ira"
+kind = "traditional_ira"
 balance = 0
-[[strategy]]
-name = \"hold\"
-rebalance = \"none\"
-",
-        flat_asset("stocks", 1.0, "")
-    )
-    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
-    assert_eq!(one(&sim(&toml))[0].tax.penalties, 0.0);
+"#,
+    );
+    assert_eq!(one(&s)[0].tax.penalties, 0.0);
 }
 
 #[test]
 fn contributions_above_the_limit_go_to_the_taxable_account() {
     // Age 45: the 2026 deferral limit is 24,500 (Notice 2025-67); 40,000 wanted.
-    let toml = format!(
-        "{FLAT}{}
+    let s = flat(
+        1,
+        r#"
 [household]
 age = 45
 retirement_age = 46
 wages = 200000
 [[account]]
-name = \"401k\"
-kind = \"401k\"
+name = "401k"
+kind = "401k"
 balance = 0
 contribution = 40000
 employer_match = 0.5
 match_cap = 0.06
-[[strategy]]
-name = \"hold\"
-rebalance = \"none\"
-",
-        flat_asset("stocks", 1.0, "")
-    )
-    .replace("[simulation]\n", "[simulation]\nyears = 1\n");
-    let s = sim(&toml);
+"#,
+    );
     let o = one(&s)[0];
     // Match: 50% of contributions up to 6% of 200,000 = 6,000.
     assert!((o.tax.excess_contributions - 15_500.0).abs() < 1e-6);
@@ -302,26 +292,28 @@ fn a_high_earners_catch_up_goes_to_the_roth_401k() {
     // and $8,000 to the Roth 401(k); with no Roth 401(k) the $8,000 goes to the taxable
     // account instead.
     let with_roth = |roth: bool| {
-        let mut toml = format!(
-            "{FLAT}{}
+        let roth_account = if roth {
+            "[[account]]\nname = \"Roth 401k\"\nkind = \"roth_401k\"\nbalance = 0\n"
+        } else {
+            ""
+        };
+        let s = flat(
+            1,
+            &format!(
+                r#"
 [household]
 age = 55
 retirement_age = 56
 wages = 200000
 [[account]]
-name = \"401k\"
-kind = \"401k\"
+name = "401k"
+kind = "401k"
 balance = 0
 contribution = 32500
-",
-            flat_asset("stocks", 1.0, "")
-        )
-        .replace("[simulation]\n", "[simulation]\nyears = 1\n");
-        if roth {
-            toml.push_str("[[account]]\nname = \"Roth 401k\"\nkind = \"roth_401k\"\nbalance = 0\n");
-        }
-        toml.push_str("[[strategy]]\nname = \"hold\"\nrebalance = \"none\"\n");
-        let o = one(&sim(&toml))[0];
+{roth_account}"#
+            ),
+        );
+        let o = one(&s)[0];
         (o.tax.excess_contributions, o.contributions)
     };
     let (excess, total) = with_roth(true);
