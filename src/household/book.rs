@@ -259,7 +259,7 @@ impl AccountBook {
             let amount = match conv.amount {
                 ConversionAmount::Fixed(real) => real * cpi,
                 ConversionAmount::FillBracket(rate) => {
-                    caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary(hh)
+                    caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary()
                 }
             };
             if amount > DUST {
@@ -294,7 +294,7 @@ impl AccountBook {
         }
         self.bracket_room = match policy.withdrawal_order {
             WithdrawalOrder::FillBracket(rate) => {
-                (caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary(hh)).max(0.0)
+                (caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary()).max(0.0)
             }
             _ => 0.0,
         };
@@ -302,7 +302,7 @@ impl AccountBook {
 
     /// Ordinary income already certain this year (wages, RMDs, conversions), for bracket
     /// filling.
-    fn expected_ordinary(&self, _hh: &Household) -> f64 {
+    fn expected_ordinary(&self) -> f64 {
         self.ledger.wages + self.ledger.ordinary
     }
 
@@ -510,7 +510,7 @@ impl AccountBook {
         if treatment(a.kind) == Treatment::Deferred {
             self.ledger.ordinary += sold;
             self.traditional_taken += sold;
-            if early_distribution(hh, a.kind, a.owner.index(), year, step) {
+            if early_distribution(hh, a.kind, a.owner.index(), year) {
                 self.ledger.early += sold;
             }
         }
@@ -845,8 +845,7 @@ impl AccountBook {
 /// Whether a distribution from this account in this year owes the 10% additional tax of
 /// IRC §72(t): before age 59½, except from the 401(k) of an employee who left the employer
 /// in or after the year they turned 55 (the "rule of 55", 401(k) only, not IRAs).
-fn early_distribution(hh: &Household, kind: AccountKind, who: usize, year: u32, step: u32) -> bool {
-    let _ = step;
+fn early_distribution(hh: &Household, kind: AccountKind, who: usize, year: u32) -> bool {
     let Some(age) = hh.age(who, year) else {
         return false;
     };

@@ -405,8 +405,7 @@ impl Lowering<'_> {
             }
         };
         let basis = match a.basis {
-            Some(b) if kind != AccountKind::Taxable => {
-                let _ = b;
+            Some(_) if kind != AccountKind::Taxable => {
                 return Err(self.err(
                     &k("basis"),
                     "only a taxable account has a cost basis to track",
