@@ -402,9 +402,19 @@ pub fn csv(p: &Plan, out: &mut dyn Write) -> Result<(), PlanError> {
     Ok(())
 }
 
-/// JSON: the whole plan.
+/// JSON: the whole plan, stamped with the tool's version.
 pub fn json(p: &Plan, out: &mut dyn Write) -> Result<(), PlanError> {
-    serde_json::to_writer_pretty(&mut *out, p)
+    #[derive(serde::Serialize)]
+    struct Stamped<'a> {
+        tool_version: &'static str,
+        #[serde(flatten)]
+        plan: &'a Plan,
+    }
+    let stamped = Stamped {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        plan: p,
+    };
+    serde_json::to_writer_pretty(&mut *out, &stamped)
         .map_err(|e| PlanError::Output(std::io::Error::other(e)))?;
     writeln!(out).map_err(PlanError::Output)
 }

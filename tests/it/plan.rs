@@ -34,6 +34,7 @@ fn household_plan_as_json_balances_every_account() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["tool_version"], env!("CARGO_PKG_VERSION"));
     let text = v.to_string();
     // Seed 000: $850,000 at 82/14/4 back to 70/25/5 sells $102,000 of stocks.
     assert!(text.contains("102000.00"), "{text}");
