@@ -101,7 +101,7 @@ impl LifeTable {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A synthetic table for tests only (not real mortality): qx = 0.01 below 80, 0.1 from

@@ -486,3 +486,36 @@ fn glide_path_reserve_and_income_keep_money_conserved() {
             .all(|x| x.first_decade_r2.is_some_and(|v| (0.0..=1.0).contains(&v)))
     );
 }
+
+#[test]
+fn spending_per_year_counts_only_years_lived() {
+    // A fixed real withdrawal of $40,000 from the start, flat market, no inflation: every
+    // year lived pays exactly $40,000, so the mean per year lived is $40,000 with or without
+    // a life table (dividing by the horizon would show less once people die).
+    let market =
+        Parametric::from_arithmetic(&[0.0], &[0.0], &[vec![1.0]], 0.0, 0.0, 12, Shocks::Normal)
+            .unwrap();
+    let target = TargetAllocation::new(&[1.0]).unwrap();
+    let cash_flows = CashFlowPlan {
+        withdrawal: WithdrawalRule::Constant {
+            first: FirstWithdrawal::Real(40_000.0),
+            inflation_adjusted: true,
+        },
+        ..CashFlowPlan::none(1)
+    };
+    let mut sim = simulation(
+        MarketModel::Parametric(market),
+        target,
+        5_000_000.0,
+        12,
+        40,
+        cash_flows,
+        vec![strategy("hold", RebalanceRule::Never)],
+        300,
+    );
+    sim.start_age = Some(70);
+    sim.mortality = Some(crate::mortality::tests::synthetic());
+    sim.refresh();
+    let r = run(&sim, &|_| {});
+    assert!((r.retirement[0].spending_real_per_year_mean - 40_000.0).abs() < 1e-6);
+}

@@ -146,7 +146,8 @@ pub struct RetirementSummary {
     pub strategy: String,
     /// Lifetime spending (withdrawals plus income) in start-year dollars, across paths.
     pub spending_real_total: Percentiles,
-    /// Mean over paths of lifetime real spending divided by retirement years.
+    /// Real spending per retirement year lived, averaged over paths and years (with a life
+    /// table, years after death do not count).
     pub spending_real_per_year_mean: f64,
     /// Annualised real portfolio return over the first ten years of retirement, across paths.
     pub first_decade_real_return: Percentiles,

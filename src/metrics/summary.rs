@@ -124,10 +124,17 @@ pub(crate) fn summarize(
         .map(|(s, strategy)| RetirementSummary {
             strategy: strategy.name.clone(),
             spending_real_total: hist.spending_total[s].percentiles(),
-            spending_real_per_year_mean: if years_retired > 0.0 {
-                sums.spending[s] / n / years_retired
-            } else {
-                0.0
+            spending_real_per_year_mean: {
+                // Over the retirement years actually lived (all of them without a life
+                // table): one spending record per path and year lived.
+                let lived: u64 = (1..=sim.years)
+                    .map(|y| hist.spending[hist.cell(s, y)].count())
+                    .sum();
+                if years_retired > 0.0 && lived > 0 {
+                    sums.spending[s] / lived as f64
+                } else {
+                    0.0
+                }
             },
             first_decade_real_return: hist.first_decade[s].percentiles(),
             first_decade_r2: r_squared(sums.decade_n[s], &sums.decade_sums[s]),
