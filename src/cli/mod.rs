@@ -69,8 +69,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Keys: TABLE.KEY (simulation, market, portfolio, cash_flows), \
-asset.NAME.KEY or strategy.NAME.KEY (quote a name with a dot: asset.\"U.S. stocks\".target). \
+    after_help = "Keys: TABLE.KEY (simulation, market, portfolio, cash_flows, household, \
+taxes), asset.NAME.KEY, strategy.NAME.KEY or account.NAME.KEY (quote a name with a dot: \
+asset.\"U.S. stocks\".target). \
 Values: LO..HI:STEP, A,B,C or one value. Sweeping an asset's target rescales the other \
 assets' targets in proportion, so targets still sum to 1."
 )]
@@ -81,15 +82,8 @@ pub struct SweepArgs {
     /// cash_flows.withdrawal_rate=0.03..0.06:0.0025
     #[arg(long = "param", value_name = "KEY=SPEC", required = true)]
     pub params: Vec<String>,
-    /// Override the number of Monte Carlo paths at every grid point.
-    #[arg(long, env = "DRIFTLAB_PATHS")]
-    pub paths: Option<u64>,
-    /// Override the random seed (the same at every grid point).
-    #[arg(long, env = "DRIFTLAB_SEED")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, env = "DRIFTLAB_THREADS")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub overrides: Overrides,
     /// Report folder (default: reports/<scenario name>-sweep).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -101,19 +95,26 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
+/// The flags `run` and `sweep` share: what to simulate and on how many threads.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Override the number of Monte Carlo paths.
+pub struct Overrides {
+    /// Override the number of Monte Carlo paths (at every grid point of a sweep).
     #[arg(long, env = "DRIFTLAB_PATHS")]
     pub paths: Option<u64>,
-    /// Override the random seed.
+    /// Override the random seed (the same at every grid point of a sweep).
     #[arg(long, env = "DRIFTLAB_SEED")]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, env = "DRIFTLAB_THREADS")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub overrides: Overrides,
     /// Report folder (default: reports/<scenario name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -227,10 +228,10 @@ fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 /// Runs a scenario and writes its report; returns the results (used by tests).
 pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
     let mut sc = load(&args.scenario)?;
-    if let Some(p) = paths_flag(args.paths, &args.scenario)? {
+    if let Some(p) = paths_flag(args.overrides.paths, &args.scenario)? {
         sc.simulation.paths = p;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.overrides.seed {
         sc.simulation.seed = seed;
     }
     let out_dir = args
@@ -238,7 +239,7 @@ pub fn run_scenario(args: &RunArgs) -> Result<(RunResults, PathBuf), Failure> {
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(&sc.name));
     refuse_existing(&out_dir, args.force)?;
-    let pool = worker_pool(args.threads)?;
+    let pool = worker_pool(args.overrides.threads)?;
 
     let sim = &sc.simulation;
     let paths = sim.path_count() * (1 + sim.stresses.len());
@@ -376,10 +377,10 @@ fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .iter()
         .map(|p| crate::sweep::parse_param(p).map_err(|e| Failure::input(format!("--param {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let paths = paths_flag(args.paths, &args.scenario)?;
+    let paths = paths_flag(args.overrides.paths, &args.scenario)?;
     let over = crate::sweep::Overrides {
         paths,
-        seed: args.seed,
+        seed: args.overrides.seed,
     };
     let grid = crate::sweep::build(&args.scenario, params, over)
         .map_err(|e| Failure::input(e.to_string()))?;
@@ -388,7 +389,7 @@ fn sweep(args: &SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(format!("{}-sweep", grid.base.name)));
     refuse_existing(&out_dir, args.force)?;
-    let pool = worker_pool(args.threads)?;
+    let pool = worker_pool(args.overrides.threads)?;
     let n = grid.points.len();
     let bar = progress_bar(
         args.quiet,
