@@ -9,6 +9,7 @@
 //! and real); everything per year is a histogram or a sum. Nothing grows with
 //! paths x steps.
 
+mod batch;
 mod household;
 mod path;
 
@@ -191,6 +192,17 @@ pub fn run_stressed(
     stress: Option<&Stress>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunResults {
+    run_with(sim, stress, progress, batch::covers(sim))
+}
+
+/// [`run_stressed`], with the lockstep kernel ([`batch`]) or path by path. Both give the
+/// same bits; the choice exists so tests can compare them.
+fn run_with(
+    sim: &Simulation,
+    stress: Option<&Stress>,
+    progress: &(dyn Fn(u64) + Sync),
+    lockstep: bool,
+) -> RunResults {
     let n_strat = sim.strategies.len();
     let paths = sim.path_count();
     let years = sim.years;
@@ -220,28 +232,43 @@ pub fn run_stressed(
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            let mut scratch = PathScratch::new(sim);
             let first = chunk * CHUNK_PATHS;
             let count = real.len() / n_strat.max(1);
-            for k in 0..count {
-                let path = first + k;
-                let mut rng = path_rng(sim.seed, path);
-                simulate_path(
-                    sim,
-                    path,
-                    &mut rng,
-                    &mut scratch,
-                    &mut sums.year_sink(&mut *hist),
-                    stress,
-                );
-                let out = &scratch.out;
-                for (s, o) in out.iter().enumerate() {
-                    real[k * n_strat + s] = o.terminal_real;
-                    nominal[k * n_strat + s] = o.terminal_nominal;
-                    flags[k * n_strat + s] = !o.failed;
-                    hist.add_path(s, o);
+            let mut keep =
+                |k: usize, out: &[PathOutcome], hist: &mut Histograms, sums: &mut ChunkSums| {
+                    for (s, o) in out.iter().enumerate() {
+                        real[k * n_strat + s] = o.terminal_real;
+                        nominal[k * n_strat + s] = o.terminal_nominal;
+                        flags[k * n_strat + s] = !o.failed;
+                        hist.add_path(s, o);
+                    }
+                    sums.add_path(out, sim.baseline);
+                };
+            if lockstep {
+                let mut batch = batch::Batch::new(sim);
+                for k0 in (0..count).step_by(batch::LANES) {
+                    let lanes = (count - k0).min(batch::LANES);
+                    batch.simulate(sim, first + k0, lanes, stress);
+                    batch::replay_batch(&batch.records, lanes, &mut sums.year_sink(&mut hist));
+                    for lane in 0..lanes {
+                        keep(k0 + lane, &batch.out[lane], &mut hist, sums);
+                    }
                 }
-                sums.add_path(out, sim.baseline);
+            } else {
+                let mut scratch = PathScratch::new(sim);
+                for k in 0..count {
+                    let path = first + k;
+                    let mut rng = path_rng(sim.seed, path);
+                    simulate_path(
+                        sim,
+                        path,
+                        &mut rng,
+                        &mut scratch,
+                        &mut sums.year_sink(&mut *hist),
+                        stress,
+                    );
+                    keep(k, &scratch.out, &mut hist, sums);
+                }
             }
             progress(count as u64);
         });
@@ -293,6 +320,8 @@ pub fn run_stressed(
     results
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod household_tests;
 #[cfg(test)]

@@ -70,15 +70,15 @@ pub(crate) struct StrategyState {
     pub(crate) holdings: Holdings,
     pub(crate) reserve: f64,
     pub(crate) withdrawal: WithdrawalState,
-    peak: f64,
-    twr: f64,
+    pub(super) peak: f64,
+    pub(super) twr: f64,
     twr_at_anniversary: f64,
     twr_at_retirement: f64,
     cpi_at_retirement: f64,
-    sum_r: f64,
-    sum_r2: f64,
-    live_steps: u32,
-    year_spending_real: f64,
+    pub(super) sum_r: f64,
+    pub(super) sum_r2: f64,
+    pub(super) live_steps: u32,
+    pub(super) year_spending_real: f64,
     pub(crate) out: PathOutcome,
 }
 
@@ -101,7 +101,7 @@ impl StrategyState {
         }
     }
 
-    fn wealth(&self) -> f64 {
+    pub(super) fn wealth(&self) -> f64 {
         self.holdings.total() + self.reserve
     }
 
@@ -197,7 +197,7 @@ impl StrategyState {
     }
 
     /// Closes the first-decade measurement (at ten years, at failure or at the end).
-    fn close_decade(&mut self, cpi: f64, years: f64) {
+    pub(super) fn close_decade(&mut self, cpi: f64, years: f64) {
         if self.out.first_decade_real_return.is_none() && years > 0.0 {
             let growth = (self.twr / self.twr_at_retirement) / (cpi / self.cpi_at_retirement);
             self.out.first_decade_real_return = Some(growth.max(0.0).powf(1.0 / years) - 1.0);
@@ -274,22 +274,22 @@ impl PathScratch {
 /// What a step is in the calendar: everything the step loop would otherwise derive with a
 /// division or a `powi` every step.
 #[derive(Clone, Copy, Debug, Default)]
-struct StepInfo {
+pub(super) struct StepInfo {
     /// Contribution at the start of the step (zero from retirement on).
-    contribution: f64,
+    pub(super) contribution: f64,
     /// Retirement year the step falls in (0 before retirement).
-    retirement_year: u32,
+    pub(super) retirement_year: u32,
     /// `(step + 1) / steps_per_year`: the year a year-end step closes.
-    year: u32,
-    retired: bool,
+    pub(super) year: u32,
+    pub(super) retired: bool,
     /// First step of a retirement year.
-    anniversary: bool,
+    pub(super) anniversary: bool,
     /// Last step of a year.
-    year_end: bool,
+    pub(super) year_end: bool,
 }
 
 impl StepInfo {
-    fn calendar(sim: &Simulation) -> Vec<StepInfo> {
+    pub(super) fn calendar(sim: &Simulation) -> Vec<StepInfo> {
         let spy = sim.steps_per_year;
         let steps = sim.steps();
         let retirement = sim.cash_flows.retirement_step.min(steps);
@@ -413,17 +413,36 @@ pub(crate) fn finish_outcomes<S: YearEndSink>(
     end_step: u32,
     cpi: f64,
 ) {
+    finish_states(
+        sim,
+        &mut scratch.states,
+        &mut scratch.out,
+        sink,
+        end_step,
+        cpi,
+    );
+}
+
+/// [`finish_outcomes`] on explicit states and outcome slots (one per strategy).
+pub(super) fn finish_states<S: YearEndSink>(
+    sim: &Simulation,
+    states: &mut [StrategyState],
+    outs: &mut [PathOutcome],
+    sink: &mut S,
+    end_step: u32,
+    cpi: f64,
+) {
     let spy = sim.steps_per_year;
     let steps = sim.steps();
     let retirement = sim.cash_flows.retirement_step.min(steps);
     for year in (end_step / spy + 1)..=(steps / spy) {
-        for (s, st) in scratch.states.iter().enumerate() {
+        for (s, st) in states.iter().enumerate() {
             let wealth = st.wealth();
             sink.record(s, year, wealth, wealth / cpi, !st.out.failed);
         }
     }
     let years_f = |live: u32| f64::from(live) / f64::from(spy);
-    for (st, o) in scratch.states.iter_mut().zip(scratch.out.iter_mut()) {
+    for (st, o) in states.iter_mut().zip(outs.iter_mut()) {
         if !st.out.failed {
             let years = f64::from(end_step.saturating_sub(retirement)) / f64::from(spy);
             st.close_decade(cpi, years.min(f64::from(DECADE_YEARS)));

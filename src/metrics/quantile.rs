@@ -82,9 +82,13 @@ fn wealth_bin(v: f64) -> usize {
     let ln_m = 2.0 * f * (1.0 + f2 * (1.0 / 3.0 + f2 * (0.2 + f2 * (1.0 / 7.0 + f2 / 9.0))));
     let log10 = e as f64 * std::f64::consts::LOG10_2 + ln_m * std::f64::consts::LOG10_E;
     let y = log10 * BINS_PER_DECADE as f64;
-    let fl = y.floor();
+    if !(0.0..1e15).contains(&y) {
+        return (v.log10() * BINS_PER_DECADE as f64) as usize;
+    }
+    // `y >= 0`, so truncation is `floor` (which is a library call on baseline x86-64).
+    let fl = (y as u64) as f64;
     let frac = y - fl;
-    if !(1e-6..=1.0 - 1e-6).contains(&frac) || !(0.0..1e15).contains(&y) {
+    if !(1e-6..=1.0 - 1e-6).contains(&frac) {
         return (v.log10() * BINS_PER_DECADE as f64) as usize;
     }
     fl as usize

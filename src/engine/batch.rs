@@ -1,0 +1,808 @@
+//! Lockstep paths: [`LANES`] paths of one strategy stepped together, every quantity held as
+//! an array over the paths (struct of arrays), so a step's arithmetic has no data-dependent
+//! branch and the compiler can vectorize it across paths. Rare events (a retirement
+//! anniversary, a look that trades, ruin, a routing with no branch-free form) drop to the
+//! scalar code for the lanes concerned.
+//!
+//! It computes what [`super::path::simulate_path`] computes, operation for operation and in
+//! the same order, so results are bit-identical (the tests compare whole runs on many
+//! scenarios). Year-end records are buffered per path and replayed in the scalar order, so
+//! the floating-point sums of the aggregation see the same sequence. It covers the untaxed
+//! portfolio without income, cash reserves or a life table; the driver runs everything else
+//! through the scalar path ([`covers`]).
+
+// Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
+#![allow(clippy::needless_range_loop)]
+
+use super::Simulation;
+use super::path::{PathOutcome, StepInfo, StrategyState, YearEndSink, finish_states};
+use super::path_rng;
+use crate::market::{DrawScratch, StepReturns};
+use crate::metrics::accumulate::YearRecorder;
+use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
+use crate::rebalance::{self, CashFlowRouting, RebalanceRule, apply_rule};
+use crate::stress::Stress;
+use crate::withdrawal::{WithdrawalRule, YearContext};
+
+/// Paths stepped together.
+pub(crate) const LANES: usize = 32;
+
+type Lanes = [f64; LANES];
+/// Per lane all ones (true) or all zeros: selecting with bit operations keeps the lanes'
+/// loops free of branches, so they vectorize on any x86-64.
+type Mask = [u64; LANES];
+
+#[inline(always)]
+fn mask(c: bool) -> u64 {
+    0u64.wrapping_sub(u64::from(c))
+}
+
+/// `yes` where `m` is set, else `no`: exactly one of the two, bit for bit.
+#[inline(always)]
+fn pick(m: u64, yes: f64, no: f64) -> f64 {
+    f64::from_bits((yes.to_bits() & m) | (no.to_bits() & !m))
+}
+
+/// Whether the lockstep kernel covers this simulation (the rest runs path by path).
+pub(crate) fn covers(sim: &Simulation) -> bool {
+    sim.household.is_none()
+        && sim.income.is_empty()
+        && sim.mortality.is_none()
+        && sim.strategies.iter().all(|s| s.reserve.is_none())
+}
+
+/// One year-end record, as [`YearEndSink`] received it.
+#[derive(Clone, Copy, Debug)]
+enum Record {
+    Wealth {
+        s: usize,
+        year: u32,
+        nominal: f64,
+        real: f64,
+        solvent: bool,
+    },
+    Spending {
+        s: usize,
+        year: u32,
+        real: f64,
+    },
+}
+
+/// A path's year-end records, kept until they can be replayed in the scalar path's order.
+#[derive(Debug, Default)]
+pub(crate) struct Records(Vec<Record>);
+
+impl YearEndSink for Records {
+    fn record(&mut self, s: usize, year: u32, nominal: f64, real: f64, solvent: bool) {
+        self.0.push(Record::Wealth {
+            s,
+            year,
+            nominal,
+            real,
+            solvent,
+        });
+    }
+
+    fn record_spending(&mut self, s: usize, year: u32, real: f64) {
+        self.0.push(Record::Spending { s, year, real });
+    }
+}
+
+/// Sends the first `lanes` paths' records to the aggregation: the sums path by path, in
+/// the order the scalar engine makes them, and the counts record by record across the
+/// paths. Every path of a batch records the same cells in the same order (a failed path
+/// records zeros), so the counts of one cell arrive together, while its histograms are
+/// in cache.
+pub(crate) fn replay_batch(records: &[Records], lanes: usize, rec: &mut YearRecorder) {
+    let records = &records[..lanes];
+    for r in records {
+        for x in &r.0 {
+            match *x {
+                Record::Wealth { s, year, real, .. } => rec.sum_wealth(s, year, real),
+                Record::Spending { s, year, real } => rec.sum_spending(s, year, real),
+            }
+        }
+    }
+    let len = records.first().map_or(0, |r| r.0.len());
+    if records.iter().any(|r| r.0.len() != len) {
+        // Not expected (no life table here); counts do not depend on order anyway.
+        for r in records {
+            r.count(rec);
+        }
+        return;
+    }
+    for i in 0..len {
+        for r in records {
+            match r.0[i] {
+                Record::Wealth {
+                    s,
+                    year,
+                    nominal,
+                    real,
+                    solvent,
+                } => rec.count_wealth(s, year, nominal, real, solvent),
+                Record::Spending { s, year, real } => rec.count_spending(s, year, real),
+            }
+        }
+    }
+}
+
+impl Records {
+    fn count(&self, rec: &mut YearRecorder) {
+        for x in &self.0 {
+            match *x {
+                Record::Wealth {
+                    s,
+                    year,
+                    nominal,
+                    real,
+                    solvent,
+                } => rec.count_wealth(s, year, nominal, real, solvent),
+                Record::Spending { s, year, real } => rec.count_spending(s, year, real),
+            }
+        }
+    }
+}
+
+/// The hot part of [`StrategyState`], one array per field over the lanes.
+struct LaneState {
+    h: [Lanes; MAX_ASSETS],
+    twr: Lanes,
+    sum_r: Lanes,
+    sum_r2: Lanes,
+    live_steps: [u32; LANES],
+    peak: Lanes,
+    max_drawdown: Lanes,
+    market_gains: Lanes,
+    fees: Lanes,
+    contributions: Lanes,
+    withdrawals: Lanes,
+    spending_real: Lanes,
+    year_spending_real: Lanes,
+    failed: Mask,
+    /// Each step's share of this retirement year's withdrawal (from the lane's
+    /// `WithdrawalState`), divided once a year.
+    due: Lanes,
+    steps_per_year: f64,
+}
+
+impl LaneState {
+    fn new(steps_per_year: u32) -> Self {
+        Self {
+            steps_per_year: f64::from(steps_per_year),
+            h: [[0.0; LANES]; MAX_ASSETS],
+            twr: [0.0; LANES],
+            sum_r: [0.0; LANES],
+            sum_r2: [0.0; LANES],
+            live_steps: [0; LANES],
+            peak: [0.0; LANES],
+            max_drawdown: [0.0; LANES],
+            market_gains: [0.0; LANES],
+            fees: [0.0; LANES],
+            contributions: [0.0; LANES],
+            withdrawals: [0.0; LANES],
+            spending_real: [0.0; LANES],
+            year_spending_real: [0.0; LANES],
+            failed: [0; LANES],
+            due: [0.0; LANES],
+        }
+    }
+
+    /// Lane `l` takes the hot fields of `st`.
+    fn load(&mut self, l: usize, st: &StrategyState) {
+        for (a, &v) in st.holdings.values().iter().enumerate() {
+            self.h[a][l] = v;
+        }
+        self.twr[l] = st.twr;
+        self.sum_r[l] = st.sum_r;
+        self.sum_r2[l] = st.sum_r2;
+        self.live_steps[l] = st.live_steps;
+        self.peak[l] = st.peak;
+        self.max_drawdown[l] = st.out.max_drawdown;
+        self.market_gains[l] = st.out.market_gains;
+        self.fees[l] = st.out.fees;
+        self.contributions[l] = st.out.contributions;
+        self.withdrawals[l] = st.out.withdrawals;
+        self.spending_real[l] = st.out.spending_real;
+        self.year_spending_real[l] = st.year_spending_real;
+        self.failed[l] = mask(st.out.failed);
+        self.due[l] = st.withdrawal.annual / self.steps_per_year;
+    }
+
+    /// Writes lane `l`'s hot fields back into `st`, so scalar code can run on it.
+    fn store(&self, l: usize, n: usize, st: &mut StrategyState) {
+        st.holdings = self.holdings(l, n);
+        st.twr = self.twr[l];
+        st.sum_r = self.sum_r[l];
+        st.sum_r2 = self.sum_r2[l];
+        st.live_steps = self.live_steps[l];
+        st.peak = self.peak[l];
+        st.out.max_drawdown = self.max_drawdown[l];
+        st.out.market_gains = self.market_gains[l];
+        st.out.fees = self.fees[l];
+        st.out.contributions = self.contributions[l];
+        st.out.withdrawals = self.withdrawals[l];
+        st.out.spending_real = self.spending_real[l];
+        st.year_spending_real = self.year_spending_real[l];
+    }
+
+    fn holdings(&self, l: usize, n: usize) -> Holdings {
+        let mut v = [0.0; MAX_ASSETS];
+        for (a, slot) in v.iter_mut().enumerate().take(n) {
+            *slot = self.h[a][l];
+        }
+        Holdings::from_values(&v[..n])
+    }
+
+    fn set_holdings(&mut self, l: usize, h: &Holdings) {
+        for (a, &v) in h.values().iter().enumerate() {
+            self.h[a][l] = v;
+        }
+    }
+
+    /// Each lane's portfolio total, summed as [`Holdings::total`] sums.
+    #[inline(always)]
+    fn totals(&self, n: usize) -> Lanes {
+        let mut t = [-0.0; LANES];
+        for row in &self.h[..n] {
+            for l in 0..LANES {
+                t[l] += row[l];
+            }
+        }
+        t
+    }
+}
+
+/// Working space of one worker for [`LANES`] paths at a time.
+pub(crate) struct Batch {
+    n: usize,
+    steps: usize,
+    /// Gross return of asset `a` in step `t`: `gross[t * n + a][lane]`.
+    gross: Vec<Lanes>,
+    /// Price level at the start of step `t`; entry `steps` is the end.
+    cpi: Vec<Lanes>,
+    path_returns: Vec<StepReturns>,
+    stress_scratch: Vec<StepReturns>,
+    draws: DrawScratch,
+    calendar: Vec<StepInfo>,
+    /// `states[lane][strategy]`.
+    states: Vec<Vec<StrategyState>>,
+    /// Each path's outcomes, one per strategy, after [`Batch::simulate`].
+    pub(crate) out: Vec<Vec<PathOutcome>>,
+    /// Each path's year-end records, to replay into the aggregation.
+    pub(crate) records: Vec<Records>,
+}
+
+impl Batch {
+    pub(crate) fn new(sim: &Simulation) -> Self {
+        let steps = sim.steps() as usize;
+        let n = sim.initial.len();
+        let strategies = sim.strategies.len();
+        Self {
+            n,
+            steps,
+            gross: vec![[1.0; LANES]; steps * n],
+            cpi: vec![[1.0; LANES]; steps + 1],
+            path_returns: vec![StepReturns::default(); steps],
+            stress_scratch: Vec::with_capacity(steps),
+            draws: DrawScratch::default(),
+            calendar: StepInfo::calendar(sim),
+            states: vec![vec![StrategyState::new(sim.initial); strategies]; LANES],
+            out: vec![vec![PathOutcome::default(); strategies]; LANES],
+            records: (0..LANES).map(|_| Records::default()).collect(),
+        }
+    }
+
+    /// Simulates paths `first..first + lanes` (`lanes <= LANES`) for every strategy.
+    pub(crate) fn simulate(
+        &mut self,
+        sim: &Simulation,
+        first: usize,
+        lanes: usize,
+        stress: Option<&Stress>,
+    ) {
+        debug_assert!(lanes <= LANES);
+        self.draw(sim, first, lanes, stress);
+        for r in &mut self.records {
+            r.0.clear();
+        }
+        for s in 0..sim.strategies.len() {
+            self.run_strategy(sim, s, lanes);
+        }
+        let end = self.steps as u32;
+        for l in 0..lanes {
+            let cpi = self.cpi[self.steps][l];
+            finish_states(
+                sim,
+                &mut self.states[l],
+                &mut self.out[l],
+                &mut self.records[l],
+                end,
+                cpi,
+            );
+        }
+    }
+
+    /// Draws every lane's returns (the scalar path's draws, path by path) and lays them out
+    /// by step; unused lanes get flat markets.
+    fn draw(&mut self, sim: &Simulation, first: usize, lanes: usize, stress: Option<&Stress>) {
+        let n = self.n;
+        let spy = sim.steps_per_year;
+        let retirement = sim.cash_flows.retirement_step.min(sim.steps());
+        for l in 0..LANES {
+            if l >= lanes {
+                for g in &mut self.gross {
+                    g[l] = 1.0;
+                }
+                for c in &mut self.cpi {
+                    c[l] = 1.0;
+                }
+                continue;
+            }
+            let path = first + l;
+            let mut rng = path_rng(sim.seed, path);
+            sim.market
+                .fill_path(path, &mut rng, &mut self.path_returns, &mut self.draws);
+            if let Some(stress) = stress {
+                stress.apply(
+                    &mut self.path_returns,
+                    &mut self.stress_scratch,
+                    spy,
+                    retirement,
+                    &sim.target,
+                );
+            }
+            let mut cpi = 1.0;
+            for (t, ret) in self.path_returns.iter().enumerate() {
+                self.cpi[t][l] = cpi;
+                cpi *= ret.inflation_gross;
+                for a in 0..n {
+                    self.gross[t * n + a][l] = ret.gross[a];
+                }
+            }
+            self.cpi[self.steps][l] = cpi;
+        }
+    }
+
+    /// Steps strategy `s` through the lanes' paths, with the widest vectors the processor
+    /// has. Rust never fuses a multiply and an add on its own, so every instruction set
+    /// gives the same bits.
+    fn run_strategy(&mut self, sim: &Simulation, s: usize, lanes: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            unsafe { self.run_strategy_avx2(sim, s, lanes) };
+            return;
+        }
+        self.step_lanes(sim, s, lanes);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn run_strategy_avx2(&mut self, sim: &Simulation, s: usize, lanes: usize) {
+        self.step_lanes(sim, s, lanes);
+    }
+
+    /// [`super::path`]'s `run_strategy`, lane by lane in lockstep.
+    #[inline(always)]
+    fn step_lanes(&mut self, sim: &Simulation, s: usize, lanes: usize) {
+        let n = self.n;
+        let spy = sim.steps_per_year;
+        let plan = &sim.cash_flows;
+        let steps = sim.steps();
+        let retirement = plan.retirement_step.min(steps);
+        let retirement_years = (steps - retirement) / spy;
+        let strategy = &sim.strategies[s];
+        let targets = &sim.targets[s];
+        let rule = strategy
+            .withdrawal_rule
+            .as_ref()
+            .unwrap_or(&plan.withdrawal);
+        let withdraws = !matches!(rule, WithdrawalRule::None);
+        let income_offsets = rule.income_offsets();
+        let fee = &sim.fee_factors[..n.min(sim.fee_factors.len())];
+        let no_fees = fee.iter().all(|&f| f == 1.0);
+        let period = strategy.rule.look_period(spy).unwrap_or(0);
+        let mut look_in = period;
+
+        let mut ls = LaneState::new(spy);
+        let initial_total = sim.initial.total();
+        for l in 0..LANES {
+            let st = &mut self.states[l][s];
+            *st = StrategyState::new(sim.initial);
+            ls.load(l, st);
+            if l < lanes {
+                self.records[l].record(s, 0, initial_total, initial_total, true);
+            }
+        }
+
+        for (step, info) in self.calendar.iter().enumerate() {
+            let target = &targets[step.min(targets.len() - 1)];
+            if period > 0 {
+                look_in -= 1;
+            }
+            let looks = period > 0 && look_in == 0;
+            if looks {
+                look_in = period;
+            }
+            let cpi = self.cpi[step];
+            // Lanes that ended the step early (ruined in it) or were ruined before.
+            let was_failed = ls.failed;
+            let mut skip = ls.failed;
+
+            // 1. Cash flow: contributions.
+            let contribution = info.contribution;
+            if contribution > 0.0 {
+                contribute(
+                    &mut ls,
+                    n,
+                    contribution,
+                    target,
+                    strategy.contributions,
+                    &skip,
+                );
+                for l in 0..LANES {
+                    ls.contributions[l] = pick(
+                        skip[l],
+                        ls.contributions[l],
+                        ls.contributions[l] + contribution,
+                    );
+                }
+            }
+            // Retirement anniversaries: the first-decade marks and the year's withdrawal.
+            if info.anniversary {
+                let totals = ls.totals(n);
+                for l in 0..LANES {
+                    if skip[l] != 0 {
+                        continue;
+                    }
+                    let st = &mut self.states[l][s];
+                    st.twr = ls.twr[l];
+                    st.anniversary(info.retirement_year, cpi[l]);
+                    if withdraws {
+                        let ctx = YearContext {
+                            year: info.retirement_year,
+                            years_left: retirement_years
+                                .saturating_sub(info.retirement_year)
+                                .max(1),
+                            wealth: totals[l] + st.reserve,
+                            cpi: cpi[l],
+                            last_year_return: st.last_year_return(info.retirement_year),
+                            age: sim.start_age.map(|a| a + step as u32 / spy),
+                        };
+                        st.mark_anniversary_twr();
+                        rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                        ls.due[l] = st.withdrawal.annual / f64::from(spy);
+                    }
+                }
+            }
+            // Withdrawals.
+            if info.retired && withdraws {
+                let mut due = ls.due;
+                if income_offsets {
+                    for d in &mut due {
+                        *d = (*d - 0.0).max(0.0);
+                    }
+                }
+                let totals = ls.totals(n);
+                // Lanes whose withdrawal is settled: failed, or handled by the scalar code.
+                let mut paid = skip;
+                for l in 0..LANES {
+                    if skip[l] != 0 || due[l] <= 0.0 || due[l] < totals[l] {
+                        continue;
+                    }
+                    // Ruin, or a withdrawal of everything: rare, so the scalar code.
+                    paid[l] = u64::MAX;
+                    let st = &mut self.states[l][s];
+                    ls.store(l, n, st);
+                    let portfolio = totals[l];
+                    if portfolio < due[l] {
+                        st.out.withdrawals += 0.0 + portfolio;
+                        st.spent(0.0 + portfolio + 0.0, cpi[l]);
+                        st.holdings.clear();
+                        st.reserve = 0.0;
+                        st.ruin(step as u32, retirement, spy, cpi[l]);
+                        if info.year_end && l < lanes {
+                            st.year_end(&mut self.records[l], s, info.year, 0.0, 0.0, true);
+                        }
+                        skip[l] = u64::MAX;
+                    } else {
+                        let taken = rebalance::withdraw(
+                            &mut st.holdings,
+                            due[l],
+                            target,
+                            strategy.withdrawals,
+                        );
+                        st.out.withdrawals += 0.0 + taken;
+                        st.spent(due[l] + 0.0, cpi[l]);
+                    }
+                    ls.load(l, st);
+                }
+                let mut takes = [0; LANES];
+                for l in 0..LANES {
+                    takes[l] = !paid[l] & mask(due[l] > 0.0);
+                }
+                withdraw(
+                    &mut ls,
+                    n,
+                    &due,
+                    &totals,
+                    target,
+                    strategy.withdrawals,
+                    &takes,
+                );
+                for l in 0..LANES {
+                    let w = ls.withdrawals[l];
+                    ls.withdrawals[l] = pick(takes[l], w + (0.0 + due[l]), w);
+                    let real = (due[l] + 0.0) / cpi[l];
+                    let (y, t) = (ls.year_spending_real[l], ls.spending_real[l]);
+                    ls.year_spending_real[l] = pick(paid[l], y, y + real);
+                    ls.spending_real[l] = pick(paid[l], t, t + real);
+                }
+            }
+
+            // 2. Returns, then fees.
+            let before = ls.totals(n);
+            let mut gains = [0.0; LANES];
+            let mut fees = [0.0; LANES];
+            let g = &self.gross[step * n..(step + 1) * n];
+            for a in 0..n {
+                let row = &mut ls.h[a];
+                let ga = &g[a];
+                if no_fees {
+                    for l in 0..LANES {
+                        let v = row[l];
+                        let grown = v * ga[l];
+                        gains[l] += grown - v;
+                        row[l] = pick(skip[l], v, grown);
+                    }
+                } else {
+                    let f = fee[a];
+                    for l in 0..LANES {
+                        let v = row[l];
+                        let grown = v * ga[l];
+                        gains[l] += grown - v;
+                        let after_fee = grown * f;
+                        fees[l] += grown - after_fee;
+                        row[l] = pick(skip[l], v, after_fee);
+                    }
+                }
+            }
+            let after = ls.totals(n);
+            for l in 0..LANES {
+                if !no_fees {
+                    ls.fees[l] = pick(skip[l], ls.fees[l], ls.fees[l] + fees[l]);
+                }
+                let g = ls.market_gains[l];
+                ls.market_gains[l] = pick(skip[l], g, g + gains[l]);
+            }
+            let mut wealth = [0.0; LANES];
+            for l in 0..LANES {
+                let live = !skip[l];
+                let grew = live & mask(before[l] > 0.0);
+                let r = after[l] / before[l] - 1.0;
+                ls.twr[l] = pick(grew, ls.twr[l] * (1.0 + r), ls.twr[l]);
+                ls.sum_r[l] = pick(grew, ls.sum_r[l] + r, ls.sum_r[l]);
+                ls.sum_r2[l] = pick(grew, ls.sum_r2[l] + r * r, ls.sum_r2[l]);
+                ls.live_steps[l] += (grew & 1) as u32;
+                let w = after[l] + 0.0;
+                wealth[l] = w;
+                let peak = ls.peak[l];
+                let rises = mask(w > peak);
+                let dd = 1.0 - w / peak;
+                let deeper = live & !rises & mask(peak > 0.0) & mask(dd > ls.max_drawdown[l]);
+                ls.peak[l] = pick(live & rises, w, peak);
+                ls.max_drawdown[l] = pick(deeper, dd, ls.max_drawdown[l]);
+            }
+
+            // 3. Rebalancing, against this step's target.
+            if looks {
+                let candidates = look_candidates(&strategy.rule, &ls, n, target, &skip);
+                for l in 0..LANES {
+                    if candidates[l] == 0 {
+                        continue;
+                    }
+                    let mut h = ls.holdings(l, n);
+                    if let Some(trades) = apply_rule(&strategy.rule, &mut h, target) {
+                        ls.set_holdings(l, &h);
+                        self.states[l][s].rebalanced(&trades, after[l]);
+                    }
+                }
+            }
+
+            // 4. Year-end record (the lanes ruined in this step recorded theirs).
+            if info.year_end {
+                for l in 0..lanes {
+                    let records = &mut self.records[l];
+                    if was_failed[l] != 0 {
+                        records.record(s, info.year, 0.0, 0.0, false);
+                    } else if skip[l] != 0 {
+                        continue;
+                    } else {
+                        let w = wealth[l];
+                        records.record(s, info.year, w, w / self.cpi[step + 1][l], true);
+                    }
+                    if info.retired {
+                        records.record_spending(s, info.year, ls.year_spending_real[l]);
+                        ls.year_spending_real[l] = 0.0;
+                    }
+                }
+            }
+        }
+        for l in 0..lanes {
+            ls.store(l, n, &mut self.states[l][s]);
+        }
+    }
+}
+
+/// [`rebalance::contribute`] on every lane not in `skip`.
+#[inline(always)]
+fn contribute(
+    ls: &mut LaneState,
+    n: usize,
+    amount: f64,
+    target: &TargetAllocation,
+    routing: CashFlowRouting,
+    skip: &Mask,
+) {
+    let tw = target.weights();
+    let totals = ls.totals(n);
+    match routing {
+        CashFlowRouting::ProRata => {
+            for (a, row) in ls.h[..n].iter_mut().enumerate() {
+                let add = amount * tw[a];
+                for l in 0..LANES {
+                    row[l] = pick(skip[l], row[l], row[l] + add);
+                }
+            }
+        }
+        CashFlowRouting::MostOffTarget => {
+            // The first most underweight asset, by dollar gap, as the scalar code ranks.
+            let mut best = [0.0; LANES];
+            let mut best_gap = [f64::INFINITY; LANES];
+            for (a, row) in ls.h[..n].iter().enumerate() {
+                for l in 0..LANES {
+                    let gap = row[l] - tw[a] * totals[l];
+                    let better = mask(gap < best_gap[l]);
+                    best_gap[l] = pick(better, gap, best_gap[l]);
+                    best[l] = pick(better, a as f64, best[l]);
+                }
+            }
+            for (a, row) in ls.h[..n].iter_mut().enumerate() {
+                let add = amount * tw[a];
+                for l in 0..LANES {
+                    let v = row[l];
+                    let most = pick(mask(best[l] == a as f64), v + amount, v);
+                    let pro_rata = v + add;
+                    let to = pick(mask(totals[l] <= 0.0), pro_rata, most);
+                    row[l] = pick(skip[l], v, to);
+                }
+            }
+        }
+        CashFlowRouting::TowardTarget => {
+            for l in 0..LANES {
+                if skip[l] == 0 {
+                    let mut h = ls.holdings(l, n);
+                    rebalance::contribute(&mut h, amount, target, routing);
+                    ls.set_holdings(l, &h);
+                }
+            }
+        }
+    }
+}
+
+/// [`rebalance::withdraw`] of `due` on the lanes in `takes`, each holding more than its
+/// `due` (`totals`: the lanes' portfolio totals).
+#[inline(always)]
+fn withdraw(
+    ls: &mut LaneState,
+    n: usize,
+    due: &Lanes,
+    totals: &Lanes,
+    target: &TargetAllocation,
+    routing: CashFlowRouting,
+    takes: &Mask,
+) {
+    if takes.iter().all(|&t| t == 0) {
+        return;
+    }
+    let tw = target.weights();
+    match routing {
+        CashFlowRouting::ProRata => {
+            let mut keep = [1.0; LANES];
+            for l in 0..LANES {
+                keep[l] = 1.0 - due[l] / totals[l];
+            }
+            for row in &mut ls.h[..n] {
+                for l in 0..LANES {
+                    row[l] = pick(takes[l], row[l] * keep[l], row[l]);
+                }
+            }
+        }
+        CashFlowRouting::MostOffTarget => {
+            // The scalar cascade takes from the most overweight asset first (dollar gaps,
+            // the first of equal gaps), then the next. A step's withdrawal is almost always
+            // covered by that first asset: done here across the lanes. A lane where it is
+            // not runs the scalar cascade.
+            let mut first = [0.0; LANES];
+            let mut first_over = [f64::NEG_INFINITY; LANES];
+            for (a, row) in ls.h[..n].iter().enumerate() {
+                for l in 0..LANES {
+                    let over = row[l] - tw[a] * totals[l];
+                    let more = mask(over > first_over[l]);
+                    first_over[l] = pick(more, over, first_over[l]);
+                    first[l] = pick(more, a as f64, first[l]);
+                }
+            }
+            let mut value = [0.0; LANES];
+            for (a, row) in ls.h[..n].iter().enumerate() {
+                for l in 0..LANES {
+                    value[l] = pick(mask(first[l] == a as f64), row[l], value[l]);
+                }
+            }
+            let mut cascade = [0; LANES];
+            for l in 0..LANES {
+                cascade[l] = takes[l] & mask(value[l] < due[l]);
+            }
+            for (a, row) in ls.h[..n].iter_mut().enumerate() {
+                for l in 0..LANES {
+                    let hit = takes[l] & !cascade[l] & mask(first[l] == a as f64);
+                    row[l] = pick(hit, row[l] - value[l].min(due[l]), row[l]);
+                }
+            }
+            for l in 0..LANES {
+                if cascade[l] != 0 {
+                    let mut h = ls.holdings(l, n);
+                    rebalance::withdraw(&mut h, due[l], target, routing);
+                    ls.set_holdings(l, &h);
+                }
+            }
+        }
+        CashFlowRouting::TowardTarget => {
+            for l in 0..LANES {
+                if takes[l] != 0 {
+                    let mut h = ls.holdings(l, n);
+                    rebalance::withdraw(&mut h, due[l], target, routing);
+                    ls.set_holdings(l, &h);
+                }
+            }
+        }
+    }
+}
+
+/// Lanes where the rule may trade at this look: every live lane for a calendar rule; for
+/// a threshold rule, the lanes that pass [`rebalance::band_breached`]'s division-free
+/// screen (the scalar rule then decides exactly, so no lane it would trade is missed).
+#[inline(always)]
+fn look_candidates(
+    rule: &RebalanceRule,
+    ls: &LaneState,
+    n: usize,
+    target: &TargetAllocation,
+    skip: &Mask,
+) -> Mask {
+    let mut out = [0; LANES];
+    match *rule {
+        RebalanceRule::Never => {}
+        RebalanceRule::Calendar(_) => {
+            for l in 0..LANES {
+                out[l] = !skip[l];
+            }
+        }
+        RebalanceRule::Threshold { band, .. } => {
+            let tw = target.weights();
+            let totals = ls.totals(n);
+            for (a, row) in ls.h[..n].iter().enumerate() {
+                let hw = band.half_width(tw[a]);
+                for l in 0..LANES {
+                    let t = totals[l];
+                    out[l] |= mask((row[l] - tw[a] * t).abs() > (hw - 1e-9) * t);
+                }
+            }
+            for l in 0..LANES {
+                out[l] &= !skip[l] & mask(totals[l] > 0.0);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,212 @@
+//! The lockstep kernel against the path-by-path engine: whole runs must be bit-identical
+//! (outcomes, histograms, sums), whatever the rule, routing, fees, glide path, stress,
+//! market or path count.
+
+use super::{Simulation, batch, run_with};
+use crate::scenario;
+use std::path::Path;
+
+fn sim(toml: &str) -> Simulation {
+    match scenario::parse(toml, "test.toml", "test", Path::new(".")) {
+        Ok(s) => s.simulation,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Runs `sim` (and its stresses) both ways and asserts the same results.
+fn same_both_ways(sim: &Simulation) {
+    assert!(batch::covers(sim), "the kernel should cover this scenario");
+    let mut stresses = vec![None];
+    stresses.extend(sim.stresses.iter().map(|s| Some(&s.stress)));
+    for stress in stresses {
+        let lockstep = run_with(sim, stress, &|_| {}, true);
+        let scalar = run_with(sim, stress, &|_| {}, false);
+        assert_eq!(
+            lockstep, scalar,
+            "{}: lockstep and scalar runs differ",
+            sim.name
+        );
+    }
+}
+
+const MARKET: &str = r#"
+[market]
+model = "parametric"
+correlations = [[1.0, 0.7, 0.1], [0.7, 1.0, 0.0], [0.1, 0.0, 1.0]]
+inflation_mean = 0.03
+inflation_vol = 0.015
+[[asset]]
+name = "US"
+mean = 0.07
+vol = 0.18
+target = 0.45
+expense_ratio = 0.0004
+[[asset]]
+name = "INTL"
+mean = 0.065
+vol = 0.20
+target = 0.2
+[[asset]]
+name = "BOND"
+mean = 0.03
+vol = 0.06
+target = 0.35
+expense_ratio = 0.001
+"#;
+
+fn scenario(simulation: &str, cash_flows: &str, strategies: &str) -> Simulation {
+    sim(&format!(
+        "version = 1\nname = \"lockstep\"\n[simulation]\n{simulation}\n{MARKET}\n\
+         [portfolio]\ninitial_balance = 400000\n[cash_flows]\n{cash_flows}\n{strategies}"
+    ))
+}
+
+const EVERY_RULE: &str = r#"
+[[strategy]]
+name = "never"
+rebalance = "none"
+contributions = "most_underweight"
+withdrawals = "most_overweight"
+[[strategy]]
+name = "annual"
+rebalance = "calendar"
+frequency = "annual"
+[[strategy]]
+name = "band"
+rebalance = "threshold"
+band = 0.05
+contributions = "most_underweight"
+withdrawals = "most_overweight"
+[[strategy]]
+name = "hybrid edge"
+rebalance = "hybrid"
+frequency = "quarterly"
+band = 0.04
+to = "band_edge"
+contributions = "toward_target"
+withdrawals = "toward_target"
+[[strategy]]
+name = "five-twenty-five"
+rebalance = "threshold"
+band = 0.05
+relative_band = 0.25
+withdrawals = "most_overweight"
+"#;
+
+#[test]
+fn monthly_steps_every_rule_and_routing() {
+    // 203 paths: the last batch of a chunk is short.
+    let sim = scenario(
+        "paths = 203\nseed = 7\nyears = 30\nstep = \"monthly\"",
+        "retire_after_years = 8\ncontribution = 18000\ncontribution_growth = 0.02\n\
+         withdrawal_rate = 0.045",
+        EVERY_RULE,
+    );
+    same_both_ways(&sim);
+}
+
+#[test]
+fn ruin_on_many_paths_and_annual_steps() {
+    // 9% withdrawals fail most paths: ruin, the withdrawal of everything, zero records.
+    let sim = scenario(
+        "paths = 77\nseed = 3\nyears = 35\nstep = \"annual\"",
+        "withdrawal_rate = 0.09",
+        &EVERY_RULE.replace("quarterly", "annual"),
+    );
+    let failures: usize = super::run(&sim, &|_| {})
+        .strategies
+        .iter()
+        .map(|s| ((1.0 - s.success_rate) * 77.0).round() as usize)
+        .sum();
+    assert!(
+        failures > 100,
+        "the test needs ruined paths, got {failures}"
+    );
+    same_both_ways(&sim);
+}
+
+#[test]
+fn withdrawal_rules_glide_paths_and_stresses() {
+    let sim = sim(&format!(
+        r#"
+version = 1
+name = "lockstep rules"
+[simulation]
+paths = 45
+seed = 11
+years = 30
+step = "monthly"
+{MARKET}
+[portfolio]
+initial_balance = 1000000
+[cash_flows]
+withdrawal_amount = 48000
+[[glide_path]]
+name = "down"
+points = [
+  {{ year = 0, weights = [0.6, 0.2, 0.2] }},
+  {{ year = 30, weights = [0.3, 0.1, 0.6] }},
+]
+[[stress]]
+name = "crash"
+kind = "crash"
+drop = 0.35
+assets = ["US", "INTL"]
+[[stress]]
+name = "worst first"
+kind = "worst_years_first"
+years = 5
+[[strategy]]
+name = "constant real"
+rebalance = "calendar"
+frequency = "annual"
+[[strategy]]
+name = "guardrails"
+rebalance = "threshold"
+band = 0.05
+withdrawal = {{ rule = "guardrails", rate = 0.055 }}
+[[strategy]]
+name = "vpw glide"
+rebalance = "calendar"
+frequency = "quarterly"
+glide_path = "down"
+withdrawal = {{ rule = "vpw" }}
+[[strategy]]
+name = "percent"
+rebalance = "hybrid"
+frequency = "semiannual"
+band = 0.03
+withdrawals = "most_overweight"
+withdrawal = {{ rule = "percent", rate = 0.05 }}
+"#
+    ));
+    same_both_ways(&sim);
+}
+
+#[test]
+fn shipped_scenarios_the_kernel_covers() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut covered = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        // Files without [simulation] hold a household's holdings for `driftlab plan`.
+        let is_scenario = path.extension().and_then(|e| e.to_str()) == Some("toml")
+            && std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("\n[simulation]");
+        if !is_scenario {
+            continue;
+        }
+        let mut sim = match scenario::load(&path) {
+            Ok(s) => s.simulation,
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
+        if !batch::covers(&sim) {
+            continue;
+        }
+        sim.paths = sim.paths.min(61);
+        same_both_ways(&sim);
+        covered += 1;
+    }
+    assert!(covered >= 3, "only {covered} shipped scenarios covered");
+}
