@@ -7,17 +7,20 @@
 //!    reserve is refilled), then the step's share is paid, from the reserve first. Income
 //!    (Social Security, pensions) reduces a spending need or adds to spending. A withdrawal
 //!    larger than everything left fails the path: what is left is paid out and the path
-//!    stays at zero;
+//!    stays at zero. With `withdrawal_timing = "monthly"` the step's share is paid in
+//!    monthly parts, taken now at their present value ([`pay_monthly`]); with `"end"` and
+//!    `"end_real"` it is paid after step 2 instead;
 //! 2. returns, then fees (expense ratio / steps per year);
 //! 3. the rebalancing rule looks, if this step ends one of its periods, against the
 //!    strategy's target for this step (a glide path moves it);
 //! 4. at a year end, wealth and the year's spending are recorded for the per-year bands.
 
 use super::Simulation;
+use crate::cashflow::{WithdrawalTiming, monthly_split};
 use crate::household::book::{AccountBook, TaxOutcome};
 use crate::market::{DrawScratch, StepReturns};
-use crate::portfolio::Holdings;
-use crate::rebalance::{self, apply_rule};
+use crate::portfolio::{Holdings, TargetAllocation};
+use crate::rebalance::{self, CashFlowRouting, apply_rule};
 use crate::strategy::Refill;
 use crate::stress::Stress;
 use crate::withdrawal::{WithdrawalRule, WithdrawalState, YearContext};
@@ -151,10 +154,20 @@ impl StrategyState {
 
     /// The path is ruined at `step`: it stays at zero from here on.
     pub(crate) fn ruin(&mut self, step: u32, retirement: u32, spy: u32, cpi: f64) {
+        self.ruin_after(step, step - retirement, spy, cpi);
+    }
+
+    /// The path is ruined at the end of `step` (a withdrawal paid after the step's returns),
+    /// so the step's return counts in the first decade; `cpi` is the price level then.
+    pub(crate) fn ruin_at_step_end(&mut self, step: u32, retirement: u32, spy: u32, cpi: f64) {
+        self.ruin_after(step, step + 1 - retirement, spy, cpi);
+    }
+
+    fn ruin_after(&mut self, step: u32, retired_steps: u32, spy: u32, cpi: f64) {
         self.out.failed = true;
         self.out.failed_at_step = Some(step);
         self.out.max_drawdown = 1.0;
-        self.close_decade(cpi, (step - retirement) as f64 / f64::from(spy));
+        self.close_decade(cpi, retired_steps as f64 / f64::from(spy));
     }
 
     /// Counts a rebalancing event's trades; `wealth` is the invested wealth it traded.
@@ -468,6 +481,86 @@ pub(super) fn finish_states<S: YearEndSink>(
     }
 }
 
+/// Pays `due` at once: from the cash reserve first, then from the portfolio by `routing`.
+/// When the portfolio cannot pay its part, everything left is paid out (counted as
+/// withdrawn), the strategy holds nothing, and `Err` carries the dollars paid.
+#[inline]
+fn pay_withdrawal(
+    st: &mut StrategyState,
+    due: f64,
+    target: &TargetAllocation,
+    routing: CashFlowRouting,
+) -> Result<(), f64> {
+    let from_reserve = due.min(st.reserve);
+    st.reserve -= from_reserve;
+    let rest = due - from_reserve;
+    let portfolio = st.holdings.total();
+    if portfolio < rest {
+        let paid = from_reserve + portfolio;
+        st.out.withdrawals += paid;
+        st.holdings.clear();
+        st.reserve = 0.0;
+        return Err(paid);
+    }
+    st.out.withdrawals +=
+        from_reserve + rebalance::withdraw(&mut st.holdings, rest, target, routing);
+    Ok(())
+}
+
+/// Pays `due` in `months` equal parts at the start of each month of the step, the step's
+/// return accruing evenly over its months, the cash reserve paying first
+/// ([`monthly_split`]). Rather than step month by month, it takes each side's present value
+/// now, discounted at its own growth over the step: the portfolio's after-fee gross return
+/// with its current weights (`gross`, `fee`), the reserve's interest. That leaves exactly
+/// what the monthly payments would (for pro-rata withdrawals; other routings take the
+/// present value as one withdrawal). The parts are paid in full, so `due` counts as
+/// withdrawn and spent, and `due` minus the present values is what the money earned
+/// before it was paid: market gains (which keeps the money identity exact).
+///
+/// The payments run out in some month exactly when the portfolio is below its present
+/// value: then what is left is paid out and `Err` carries the dollars paid, as at the start.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn pay_monthly(
+    st: &mut StrategyState,
+    due: f64,
+    months: u32,
+    gross: &[f64],
+    fee: &[f64],
+    reserve_growth: f64,
+    target: &TargetAllocation,
+    routing: CashFlowRouting,
+) -> Result<(), f64> {
+    let portfolio = st.holdings.total();
+    let growth = if portfolio > 0.0 {
+        st.holdings
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * gross[i] * fee.get(i).copied().unwrap_or(1.0))
+            .sum::<f64>()
+            / portfolio
+    } else {
+        1.0
+    };
+    let reserve = st.reserve;
+    let split = monthly_split(due, months, reserve, reserve_growth, growth);
+    if portfolio < split.portfolio_pv {
+        // The reserve was used up before the portfolio had to pay anything.
+        let paid = split.reserve_paid + portfolio;
+        st.out.market_gains += split.reserve_paid - reserve;
+        st.out.withdrawals += paid;
+        st.holdings.clear();
+        st.reserve = 0.0;
+        return Err(paid);
+    }
+    st.reserve = (reserve - split.reserve_pv).max(0.0);
+    let taken = rebalance::withdraw(&mut st.holdings, split.portfolio_pv, target, routing);
+    st.out.market_gains += due - (reserve - st.reserve) - taken;
+    st.out.withdrawals += due;
+    Ok(())
+}
+
 /// One path's shared series, read by every strategy.
 struct PathContext<'a> {
     sim: &'a Simulation,
@@ -501,6 +594,15 @@ impl PathContext<'_> {
         let fee = &sim.fee_factors[..st.holdings.len().min(sim.fee_factors.len())];
         let no_fees = fee.iter().all(|&f| f == 1.0);
         let reserve_growth = sim.reserve_growth[s];
+        // Months per step: with monthly steps, monthly withdrawals are start-of-step ones.
+        let months = 12 / spy.max(1);
+        let timing = match plan.withdrawal_timing {
+            WithdrawalTiming::Monthly if months <= 1 => WithdrawalTiming::Start,
+            t => t,
+        };
+        // Price level on the current retirement year's anniversary (`EndReal` carries the
+        // year's amount from it to the day of payment).
+        let mut year_cpi = 1.0;
         // Steps until the rule's next look (0: never looks).
         let period = strategy.rule.look_period(spy).unwrap_or(0);
         let mut look_in = period;
@@ -543,8 +645,11 @@ impl PathContext<'_> {
             if info.anniversary {
                 st.anniversary(retirement_year, cpi);
             }
+            // A withdrawal paid after this step's returns (`End`, `EndReal`).
+            let mut due_at_end = None;
             if retired && withdraws {
                 if info.anniversary {
+                    year_cpi = cpi;
                     let ctx = YearContext {
                         year: retirement_year,
                         years_left: retirement_years.saturating_sub(retirement_year).max(1),
@@ -574,30 +679,57 @@ impl PathContext<'_> {
                     }
                 }
                 let mut due = st.withdrawal.annual / f64::from(spy);
+                if timing == WithdrawalTiming::EndReal {
+                    // The year's amount was set at the anniversary's price level; paid at the
+                    // end of this step, it is carried to that day's price level.
+                    due *= self.cpi[step as usize + 1] / year_cpi;
+                }
                 if income_offsets {
                     due = (due - income).max(0.0);
                 }
-                if due > 0.0 {
-                    let from_reserve = due.min(st.reserve);
-                    st.reserve -= from_reserve;
-                    let rest = due - from_reserve;
-                    let portfolio = st.holdings.total();
-                    if portfolio < rest {
-                        // Ruin: pay out what is left; the path stays at zero.
-                        st.out.withdrawals += from_reserve + portfolio;
-                        st.spent(from_reserve + portfolio + income, cpi);
-                        st.holdings.clear();
-                        st.reserve = 0.0;
-                        st.ruin(step, retirement, spy, cpi);
-                        if year_end {
-                            st.year_end(sink, s, info.year, 0.0, 0.0, true);
+                match timing {
+                    WithdrawalTiming::Start => {
+                        if due > 0.0
+                            && let Err(paid) = pay_withdrawal(st, due, target, strategy.withdrawals)
+                        {
+                            // Ruin: what was left is paid out; the path stays at zero.
+                            st.spent(paid + income, cpi);
+                            st.ruin(step, retirement, spy, cpi);
+                            if year_end {
+                                st.year_end(sink, s, info.year, 0.0, 0.0, true);
+                            }
+                            continue;
                         }
-                        continue;
+                        st.spent(due + income, cpi);
                     }
-                    st.out.withdrawals += from_reserve
-                        + rebalance::withdraw(&mut st.holdings, rest, target, strategy.withdrawals);
+                    WithdrawalTiming::Monthly => {
+                        if due > 0.0
+                            && let Err(paid) = pay_monthly(
+                                st,
+                                due,
+                                months,
+                                &self.returns[step as usize].gross,
+                                fee,
+                                1.0 + reserve_growth,
+                                target,
+                                strategy.withdrawals,
+                            )
+                        {
+                            st.spent(paid + income, cpi);
+                            st.ruin(step, retirement, spy, cpi);
+                            if year_end {
+                                st.year_end(sink, s, info.year, 0.0, 0.0, true);
+                            }
+                            continue;
+                        }
+                        st.spent(due + income, cpi);
+                    }
+                    WithdrawalTiming::End | WithdrawalTiming::EndReal => {
+                        // Income arrives now; the withdrawal after the returns.
+                        st.spent(income, cpi);
+                        due_at_end = Some(due);
+                    }
                 }
-                st.spent(due + income, cpi);
             }
             // 2. Returns, then fees.
             let ret = &self.returns[step as usize];
@@ -634,7 +766,24 @@ impl PathContext<'_> {
                 st.sum_r2 += r * r;
                 st.live_steps += 1;
             }
-            let wealth = after + st.reserve;
+            // An end-of-step withdrawal, after returns and fees, before rebalancing.
+            let mut invested = after;
+            if let Some(due) = due_at_end {
+                let cpi_end = self.cpi[step as usize + 1];
+                if due > 0.0
+                    && let Err(paid) = pay_withdrawal(st, due, target, strategy.withdrawals)
+                {
+                    st.spent(paid, cpi_end);
+                    st.ruin_at_step_end(step, retirement, spy, cpi_end);
+                    if year_end {
+                        st.year_end(sink, s, info.year, 0.0, 0.0, true);
+                    }
+                    continue;
+                }
+                st.spent(due, cpi_end);
+                invested = st.holdings.total();
+            }
+            let wealth = invested + st.reserve;
             if wealth > st.peak {
                 st.peak = wealth;
                 dd_trigger = wealth * ((1.0 - st.out.max_drawdown) + 1e-9);
@@ -647,7 +796,7 @@ impl PathContext<'_> {
             }
             // 3. Rebalancing, against this step's target.
             if looks && let Some(trades) = apply_rule(&strategy.rule, &mut st.holdings, target) {
-                st.rebalanced(&trades, after);
+                st.rebalanced(&trades, invested);
             }
             sink.holdings(s, step + 1, &st.holdings);
             // 4. Year-end record.

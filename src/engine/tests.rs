@@ -1,4 +1,5 @@
 use super::*;
+use crate::cashflow::WithdrawalTiming;
 use crate::history::{Dataset, HistoricalReturns, SeriesId};
 use crate::market::{HistoricalMode, HistoricalPaths, Parametric, Shocks};
 use crate::rebalance::{Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, ThresholdBand};
@@ -101,6 +102,7 @@ pub(crate) fn sample_simulation(paths: usize) -> Simulation {
         retirement_step: 120,
         withdrawal: constant_rate(0.045),
         expense_ratios: vec![0.0005, 0.001],
+        withdrawal_timing: WithdrawalTiming::Start,
     };
     simulation(
         MarketModel::Parametric(market),
@@ -321,8 +323,9 @@ mod property_tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Random markets (including -100% months), strategies and cash flows: money is
-        /// conserved, nothing goes negative, fees are non-negative.
+        /// Random markets (including -100% months), strategies, cash flows, step lengths and
+        /// withdrawal timings: money is conserved, nothing goes negative, fees are
+        /// non-negative.
         #[test]
         fn prop_money_conserved_and_nothing_negative(
             returns in proptest::collection::vec((-1.0f64..1.5, -0.3f64..0.3, -0.02f64..0.05), 24..60),
@@ -332,11 +335,16 @@ mod property_tests {
             contribution in 0.0f64..50_000.0,
             rate in 0.0f64..0.2,
             retire in 0u32..3,
+            timing in 0usize..4,
+            annual in proptest::bool::ANY,
         ) {
             let len = returns.len();
+            // Annual steps make the withdrawal timings differ most (monthly timing is start
+            // timing with monthly steps).
+            let spy = if annual { 1 } else { 12 };
             let data = HistoricalReturns {
-                dataset: Dataset::Shiller,
-                steps_per_year: 12,
+                dataset: if annual { Dataset::Damodaran } else { Dataset::Shiller },
+                steps_per_year: spy,
                 first_year: 1900,
                 first_month: 1,
                 series: vec![
@@ -347,15 +355,21 @@ mod property_tests {
             };
             let market = HistoricalPaths::new(&data, &[SeriesId::UsStocks, SeriesId::Tbonds10y], HistoricalMode::Rolling).unwrap();
             let target = TargetAllocation::new(&[weights, 1.0 - weights]).unwrap();
-            let years = (len / 12) as u32;
+            let years = (len / spy as usize) as u32;
             let cash_flows = CashFlowPlan {
                 contribution_per_year: contribution,
                 contribution_growth: 0.02,
-                retirement_step: retire.min(years) * 12,
+                retirement_step: retire.min(years) * spy,
                 withdrawal: constant_rate(rate),
                 expense_ratios: vec![0.001, 0.002],
+                withdrawal_timing: [
+                    WithdrawalTiming::Start,
+                    WithdrawalTiming::Monthly,
+                    WithdrawalTiming::End,
+                    WithdrawalTiming::EndReal,
+                ][timing],
             };
-            let mut sim = simulation(MarketModel::Historical(market), target, initial, 12, years, cash_flows, strategies, 1);
+            let mut sim = simulation(MarketModel::Historical(market), target, initial, spy, years, cash_flows, strategies, 1);
             sim.initial = Holdings::at_weights(initial, &[0.5, 0.5]);
             for path in 0..sim.path_count() {
                 for o in simulate_one_path(&sim, path) {
@@ -518,4 +532,202 @@ fn spending_per_year_counts_only_years_lived() {
     sim.refresh();
     let r = run(&sim, &|_| {});
     assert!((r.retirement[0].spending_real_per_year_mean - 40_000.0).abs() < 1e-6);
+}
+
+/// One asset pair growing 10% a year (both assets, so the mix does not matter), 3%
+/// inflation, $100,000 and a 4% inflation-adjusted withdrawal, two annual steps.
+fn flat_ten_percent(timing: WithdrawalTiming) -> Simulation {
+    let mut sim = simulation(
+        toy_market(vec![0.10; 2], 0.10, 0.03),
+        TargetAllocation::new(&[0.6, 0.4]).unwrap(),
+        100_000.0,
+        1,
+        2,
+        CashFlowPlan {
+            withdrawal: constant_rate(0.04),
+            withdrawal_timing: timing,
+            ..CashFlowPlan::none(2)
+        },
+        vec![strategy(
+            "annual",
+            RebalanceRule::Calendar(Calendar::Annual),
+        )],
+        1,
+    );
+    sim.refresh();
+    sim
+}
+
+#[test]
+fn withdrawal_timing_by_hand() {
+    // The year's amount is set on the anniversary: $4,000, then $4,120 (3% inflation).
+    let expect = |timing, terminal: f64, withdrawn: f64| {
+        let o = simulate_one_path(&flat_ten_percent(timing), 0)[0];
+        assert!(!o.failed, "{timing:?}");
+        assert!(
+            (o.terminal_nominal - terminal).abs() < 1e-6,
+            "{timing:?}: {} vs {terminal}",
+            o.terminal_nominal
+        );
+        assert!((o.withdrawals - withdrawn).abs() < 1e-9, "{timing:?}");
+        // The money identity holds with every timing.
+        let lhs = 100_000.0 + o.contributions + o.market_gains;
+        let rhs = o.terminal_nominal + o.withdrawals + o.fees;
+        assert!((lhs - rhs).abs() < 1e-9, "{timing:?}: {lhs} vs {rhs}");
+        o
+    };
+    // Start: (100,000 - 4,000) x 1.1 = 105,600; (105,600 - 4,120) x 1.1 = 111,628.
+    expect(WithdrawalTiming::Start, 111_628.0, 8_120.0);
+    // Monthly: a twelfth at the start of each month while 10% a year accrues evenly, so the
+    // k-th part (k = 0..11) would have grown by 1.1^((12-k)/12) by the year end:
+    // S = sum_{j=1..12} 1.1^(j/12) = 12.640536612263757,
+    // year 1: 110,000 - 4,000/12 x S = 105,786.48779591208,
+    // year 2: 105,786.48779591208 x 1.1 - 4,120/12 x S = 112,025.21900529273.
+    let o = expect(WithdrawalTiming::Monthly, 112_025.219_005_292_73, 8_120.0);
+    // The withdrawals paid later earned 1.1^(j/12) - 1 each: 8,120 / 12 x (S - 12) more than
+    // with start-of-year withdrawals, on top of the start case's gains.
+    let start = simulate_one_path(&flat_ten_percent(WithdrawalTiming::Start), 0)[0];
+    assert!(o.market_gains > start.market_gains);
+    // End: 110,000 - 4,000 = 106,000; 106,000 x 1.1 - 4,120 = 112,480.
+    expect(WithdrawalTiming::End, 112_480.0, 8_120.0);
+    // End, real: the amounts carried to the year-end price level, 4,000 x 1.03 = 4,120 and
+    // 4,000 x 1.03^2 = 4,243.60: 110,000 - 4,120 = 105,880; 105,880 x 1.1 - 4,243.6 =
+    // 112,224.40.
+    expect(WithdrawalTiming::EndReal, 112_224.4, 8_363.6);
+}
+
+#[test]
+fn monthly_timing_equals_monthly_payments_also_at_ruin() {
+    // One year, $100 at +10%, a need of $X paid a twelfth at the start of each month. Month
+    // by month, the payments run out exactly when X/12 x sum_{k<12} 1.1^(-k/12) > 100, which
+    // lies between X = 104.4 (99.975) and X = 104.5 (100.071).
+    for need in [60.0, 104.0, 104.4, 104.5, 105.0, 130.0] {
+        let mut sim = flat_ten_percent(WithdrawalTiming::Monthly);
+        sim.years = 1;
+        sim.market = toy_market(vec![0.10; 1], 0.10, 0.0);
+        sim.initial = Holdings::at_weights(100.0, &[0.6, 0.4]);
+        sim.cash_flows.withdrawal = WithdrawalRule::Constant {
+            first: FirstWithdrawal::Real(need),
+            inflation_adjusted: true,
+        };
+        sim.refresh();
+        let o = simulate_one_path(&sim, 0)[0];
+        let (mut w, mut failed) = (100.0_f64, false);
+        for _ in 0..12 {
+            if w < need / 12.0 {
+                failed = true;
+                break;
+            }
+            w = (w - need / 12.0) * 1.1_f64.powf(1.0 / 12.0);
+        }
+        assert_eq!(o.failed, failed, "need {need}");
+        if failed {
+            // What was left is paid out at once, as with start-of-step withdrawals.
+            assert_eq!(o.terminal_nominal, 0.0);
+            assert!((o.withdrawals - 100.0).abs() < 1e-12, "need {need}");
+        } else {
+            assert!((o.terminal_nominal - w).abs() < 1e-9, "need {need}");
+            assert!((o.withdrawals - need).abs() < 1e-12);
+        }
+        assert_eq!(failed, need >= 104.5, "need {need}");
+    }
+}
+
+#[test]
+fn monthly_timing_with_monthly_steps_is_start_timing() {
+    let mut a = sample_simulation(8);
+    let mut b = sample_simulation(8);
+    a.cash_flows.withdrawal_timing = WithdrawalTiming::Start;
+    b.cash_flows.withdrawal_timing = WithdrawalTiming::Monthly;
+    a.refresh();
+    b.refresh();
+    for path in 0..8 {
+        assert_eq!(simulate_one_path(&a, path), simulate_one_path(&b, path));
+    }
+}
+
+/// `sample_simulation` with annual steps, a cash reserve, income offsetting a spending need,
+/// guardrails and a glide path on some strategies: everything a withdrawal timing touches.
+fn annual_sample_with_every_feature(timing: WithdrawalTiming) -> Simulation {
+    use crate::glide::GlidePath;
+    use crate::income::IncomeStream;
+    use crate::strategy::{CashReserve, Refill};
+    use crate::withdrawal::Guardrails;
+    let market = Parametric::from_arithmetic(
+        &[0.07, 0.03],
+        &[0.17, 0.06],
+        &[vec![1.0, 0.1], vec![0.1, 1.0]],
+        0.025,
+        0.01,
+        1,
+        Shocks::Normal,
+    )
+    .unwrap();
+    let mut sim = sample_simulation(40);
+    sim.market = MarketModel::Parametric(market);
+    sim.steps_per_year = 1;
+    sim.cash_flows.retirement_step = 10;
+    sim.cash_flows.withdrawal_timing = timing;
+    let from = TargetAllocation::new(&[0.9, 0.1]).unwrap();
+    sim.strategies[1].glide = Some(GlidePath::gradual_return(from, sim.target, 5));
+    sim.strategies[2].reserve = Some(CashReserve {
+        years: 2.0,
+        refill: Refill::AfterGains,
+        rate: 0.02,
+    });
+    sim.strategies[3].withdrawal_rule =
+        Some(WithdrawalRule::Guardrails(Guardrails::classic(0.055)));
+    sim.strategies[4].withdrawal_rule = Some(WithdrawalRule::Constant {
+        first: FirstWithdrawal::Real(45_000.0),
+        inflation_adjusted: true,
+    });
+    sim.strategies[4].reserve = Some(CashReserve {
+        years: 0.5,
+        refill: Refill::Always,
+        rate: 0.04,
+    });
+    sim.income = vec![IncomeStream {
+        name: "ss".into(),
+        start_step: 15,
+        annual: 24_000.0,
+        indexed: true,
+        social_security: true,
+    }];
+    sim.refresh();
+    sim
+}
+
+#[test]
+fn money_is_conserved_with_every_withdrawal_timing() {
+    let mut failures = [0usize; 4];
+    for (t, timing) in [
+        WithdrawalTiming::Start,
+        WithdrawalTiming::Monthly,
+        WithdrawalTiming::End,
+        WithdrawalTiming::EndReal,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let sim = annual_sample_with_every_feature(timing);
+        for path in 0..40 {
+            for (s, o) in simulate_one_path(&sim, path).iter().enumerate() {
+                let lhs = sim.initial.total() + o.contributions + o.market_gains;
+                let rhs = o.terminal_nominal + o.withdrawals + o.fees;
+                assert!(
+                    (lhs - rhs).abs() <= 1e-9 * lhs.abs().max(1.0),
+                    "{timing:?} path {path} strategy {s}: {lhs} vs {rhs}"
+                );
+                assert!(o.terminal_nominal >= 0.0 && o.withdrawals >= 0.0);
+                assert!(o.spending_real > 0.0);
+                failures[t] += usize::from(o.failed);
+            }
+        }
+    }
+    // Some paths fail (so the ruin branches ran), and later withdrawals fail less often.
+    assert!(failures[0] > 0, "{failures:?}");
+    assert!(
+        failures[0] >= failures[1] && failures[1] >= failures[2],
+        "{failures:?}"
+    );
 }

@@ -336,6 +336,8 @@ pub struct CashFlowSpec {
     /// The withdrawal rule and its parameters; `withdrawal_rate`/`withdrawal_amount` above
     /// are the `rate`/`amount` of the default "constant" rule.
     pub withdrawal: Option<WithdrawalSpec>,
+    /// When a step's withdrawal is paid: "start" (default), "monthly", "end" or "end_real".
+    pub withdrawal_timing: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

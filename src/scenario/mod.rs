@@ -10,7 +10,7 @@ mod household;
 pub use error::ScenarioError;
 pub use file::{FORMAT_VERSION, ScenarioFile};
 
-use crate::cashflow::CashFlowPlan;
+use crate::cashflow::{CashFlowPlan, WithdrawalTiming};
 use crate::engine::Simulation;
 use crate::glide::GlidePath;
 use crate::history::{self, Dataset, HistoricalReturns, SeriesId};
@@ -18,6 +18,7 @@ use crate::market::{HistoricalMode, HistoricalPaths, MarketModel, Parametric, Sh
 use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
 use crate::rebalance::{Calendar, CashFlowRouting, RebalanceRule, RebalanceTo, ThresholdBand};
 use crate::strategy::Strategy;
+use crate::withdrawal::WithdrawalRule;
 use error::Locator;
 use file::{AssetSpec, MarketSpec, StrategySpec};
 use household::Timeline;
@@ -283,6 +284,7 @@ impl Lowering<'_> {
             )?;
             strategies.push(strategy);
         }
+        self.check_withdrawal_timing(&cash_flows, &strategies, household.is_some())?;
         let income = self.incomes(&spec.incomes, &timeline, steps_per_year)?;
         let stresses = self.stresses(&spec.stresses, &spec.assets)?;
         let mortality = self.life_table(&spec)?;
@@ -730,13 +732,70 @@ impl Lowering<'_> {
             (c.withdrawal_rate, c.withdrawal_amount, c.inflation_adjusted),
             timeline.age.is_some(),
         )?;
+        let withdrawal_timing = match c.withdrawal_timing.as_deref() {
+            None => WithdrawalTiming::Start,
+            Some(key) => WithdrawalTiming::from_key(key).ok_or_else(|| {
+                self.err(
+                    "cash_flows.withdrawal_timing",
+                    one_of(key, &WithdrawalTiming::KEYS),
+                )
+            })?,
+        };
         Ok(CashFlowPlan {
             contribution_per_year: contribution,
             contribution_growth: growth,
             retirement_step: timeline.retire_after * steps_per_year,
             withdrawal,
             expense_ratios: spec.assets.iter().map(|a| a.expense_ratio).collect(),
+            withdrawal_timing,
         })
+    }
+
+    /// The combinations `withdrawal_timing` does not support: a household's accounts (their
+    /// withdrawals go through the account book at the start of each step), and `end_real`
+    /// with a rule whose amount is not a constant inflation-adjusted one (carrying a share
+    /// of the portfolio or a nominal amount to the day's price level would change the rule).
+    fn check_withdrawal_timing(
+        &self,
+        plan: &CashFlowPlan,
+        strategies: &[Strategy],
+        has_accounts: bool,
+    ) -> Result<(), ScenarioError> {
+        let key = "cash_flows.withdrawal_timing";
+        let timing = plan.withdrawal_timing;
+        if has_accounts && timing != WithdrawalTiming::Start {
+            return Err(self.err(
+                key,
+                format!(
+                    "`{}` is not supported with [[account]] tables: a household's withdrawals are taken at the start of each step; remove the key or use \"start\"",
+                    timing.key()
+                ),
+            ));
+        }
+        if timing == WithdrawalTiming::EndReal {
+            for s in strategies {
+                let rule = s.withdrawal_rule.as_ref().unwrap_or(&plan.withdrawal);
+                let indexed = matches!(
+                    rule,
+                    WithdrawalRule::None
+                        | WithdrawalRule::Constant {
+                            inflation_adjusted: true,
+                            ..
+                        }
+                );
+                if !indexed {
+                    return Err(self.err(
+                        key,
+                        format!(
+                            "\"end_real\" carries a constant inflation-adjusted withdrawal to the price level of the day it is paid; strategy `{}` withdraws by another rule ({}): use \"end\" or a constant inflation-adjusted rule",
+                            s.name,
+                            rule.describe()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A strategy's withdrawal rule, glide path and cash reserve.

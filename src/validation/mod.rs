@@ -97,7 +97,6 @@ pub fn summary(s: &Studies) -> Section {
     );
     for (i, paper) in [&s.trinity.y1998, &s.trinity.y2011].into_iter().enumerate() {
         let g = paper.headline();
-        let monthly = paper.paper_timing();
         let t = g.table;
         let met = |mae: f64| {
             if mae <= trinity::MAE_TARGET_PP {
@@ -106,33 +105,44 @@ pub fn summary(s: &Studies) -> Section {
                 "**not met**"
             }
         };
+        // The papers' timing first: it is the headline.
+        let timings = std::iter::once(trinity::PAPER_TIMING).chain(
+            trinity::ALL_TIMINGS
+                .into_iter()
+                .filter(|&t| t != trinity::PAPER_TIMING),
+        );
+        for (k, timing) in timings.enumerate() {
+            let grid = paper.grid(timing, trinity::BONDS);
+            let (study, figure) = if k == 0 {
+                (
+                    format!(" {} ", t.title),
+                    format!(
+                        "mean abs. difference, all 200 cells, engine with the papers' {} (annual steps)",
+                        timing.short()
+                    ),
+                )
+            } else {
+                (" ".to_string(), format!("the same with {}", timing.short()))
+            };
+            let _ = writeln!(
+                m,
+                "|{study}| {figure} | | | {:.2} pp | at most {} pp (issue target {} pp: {}) |",
+                grid.mae(),
+                trinity::MAE_TOLERANCE_PP[timing.index()][i],
+                trinity::MAE_TARGET_PP,
+                met(grid.mae())
+            );
+        }
+        let _ = writeln!(
+            m,
+            "| | the papers' timing, 50/50 row (40 cells) | | | {:.2} pp | at most {} pp |",
+            g.mae_mix(2),
+            trinity::MAE_TOLERANCE_50_50_PP
+        );
         let (p, o) = (f64::from(t.rates[2][3][1]), g.ours[2][3][1]);
         let _ = writeln!(
             m,
-            "| {} | mean abs. difference, all 200 cells, engine (annual steps) | | | {:.2} pp | at most {} pp (issue target {} pp: {}) |",
-            t.title,
-            g.mae(),
-            trinity::MAE_TOLERANCE_ENGINE_PP[i],
-            trinity::MAE_TARGET_PP,
-            met(g.mae())
-        );
-        let _ = writeln!(
-            m,
-            "| | the same with the paper's monthly withdrawals (outside the engine) | | | {:.2} pp | at most {} pp (issue target {} pp: {}) |",
-            monthly.mae(),
-            trinity::MAE_TOLERANCE_PAPER_TIMING_PP[i],
-            trinity::MAE_TARGET_PP,
-            met(monthly.mae())
-        );
-        let _ = writeln!(
-            m,
-            "| | the same, 50/50 row (40 cells) | | | {:.2} pp | at most {} pp |",
-            monthly.mae_mix(2),
-            trinity::MAE_TOLERANCE_50_50_PP
-        );
-        let _ = writeln!(
-            m,
-            "| | 50/50, 4%, 30 years (engine) | {p:.0}% | {o:.0}% | {} pp | within 3 pp |",
+            "| | 50/50, 4%, 30 years (papers' timing) | {p:.0}% | {o:.0}% | {} pp | within 3 pp |",
             signed(o - p, 0)
         );
     }

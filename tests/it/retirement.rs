@@ -246,3 +246,67 @@ fn mortality_table_ends_paths_at_a_drawn_death() {
         stderr(&o)
     );
 }
+
+#[test]
+fn withdrawal_timing_runs_and_bad_combinations_name_the_key() {
+    let dir = temp_dir("withdrawal-timing");
+    let base = std::fs::read_to_string(repo().join("scenarios/age-58-stress-test.toml")).unwrap();
+    let anchor = "withdrawal_amount = 72000\n";
+    assert!(base.contains(anchor));
+    let with = |value: &str| {
+        base.replacen(
+            anchor,
+            &format!("{anchor}withdrawal_timing = \"{value}\"\n"),
+            1,
+        )
+    };
+    // An unknown value, and end_real beside a strategy whose rule is not a constant
+    // inflation-adjusted amount (this scenario has guardrails and VPW strategies).
+    for (value, expect) in [
+        (
+            "quarterly",
+            "use one of: \"start\", \"monthly\", \"end\", \"end_real\"",
+        ),
+        ("end_real", "withdraws by another rule"),
+    ] {
+        let path = write(&dir, &format!("{value}.toml"), &with(value));
+        let o = driftlab(&["validate", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{value}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{value}.toml:")),
+            "{value} names the file: {err}"
+        );
+        assert!(
+            err.contains("cash_flows.withdrawal_timing"),
+            "{value} names the key: {err}"
+        );
+        assert!(err.contains(expect), "{value}: {err}");
+    }
+    // The supported values run (monthly steps: "end" pays each month's share at its end).
+    for value in ["start", "monthly", "end"] {
+        let path = write(&dir, &format!("{value}.toml"), &with(value));
+        let o = driftlab(&["validate", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{value}: {}", stderr(&o));
+    }
+    // With accounts only "start" is supported.
+    let taxes = std::fs::read_to_string(repo().join("scenarios/age-58-taxes.toml")).unwrap();
+    assert!(taxes.contains(anchor));
+    let path = write(
+        &dir,
+        "accounts.toml",
+        &taxes.replacen(
+            anchor,
+            &format!("{anchor}withdrawal_timing = \"monthly\"\n"),
+            1,
+        ),
+    );
+    let o = driftlab(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("accounts.toml:") && err.contains("cash_flows.withdrawal_timing"),
+        "{err}"
+    );
+    assert!(err.contains("[[account]]"), "{err}");
+}
