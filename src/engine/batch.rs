@@ -8,7 +8,8 @@
 //! the same order, so results are bit-identical (the tests compare whole runs on many
 //! scenarios). Year-end records are buffered per path and replayed in the scalar order, so
 //! the floating-point sums of the aggregation see the same sequence. It covers the untaxed
-//! portfolio without income, cash reserves or a life table; the driver runs everything else
+//! portfolio with withdrawals at the start of a step and without income, cash reserves or a
+//! life table; the driver runs everything else
 //! through the scalar path ([`covers`]).
 
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
@@ -17,6 +18,7 @@
 use super::Simulation;
 use super::path::{PathOutcome, StepInfo, StrategyState, YearEndSink, finish_states};
 use super::path_rng;
+use crate::cashflow::WithdrawalTiming;
 use crate::market::{DrawScratch, StepReturns};
 use crate::metrics::accumulate::YearRecorder;
 use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
@@ -46,6 +48,7 @@ fn pick(m: u64, yes: f64, no: f64) -> f64 {
 /// Whether the lockstep kernel covers this simulation (the rest runs path by path).
 pub(crate) fn covers(sim: &Simulation) -> bool {
     sim.household.is_none()
+        && sim.cash_flows.withdrawal_timing == WithdrawalTiming::Start
         && sim.income.is_empty()
         && sim.mortality.is_none()
         && sim.strategies.iter().all(|s| s.reserve.is_none())

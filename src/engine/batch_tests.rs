@@ -93,6 +93,30 @@ relative_band = 0.25
 withdrawals = "most_overweight"
 "#;
 
+/// [`EVERY_RULE`] with annual looks (for annual steps).
+const EVERY_RULE_ANNUAL: &str = r#"
+[[strategy]]
+name = "never"
+rebalance = "none"
+withdrawals = "most_overweight"
+[[strategy]]
+name = "annual"
+rebalance = "calendar"
+frequency = "annual"
+[[strategy]]
+name = "band"
+rebalance = "threshold"
+band = 0.05
+withdrawals = "most_overweight"
+[[strategy]]
+name = "hybrid edge"
+rebalance = "hybrid"
+frequency = "annual"
+band = 0.04
+to = "band_edge"
+withdrawals = "toward_target"
+"#;
+
 #[test]
 fn monthly_steps_every_rule_and_routing() {
     // 203 paths: the last batch of a chunk is short.
@@ -111,7 +135,7 @@ fn ruin_on_many_paths_and_annual_steps() {
     let sim = scenario(
         "paths = 77\nseed = 3\nyears = 35\nstep = \"annual\"",
         "withdrawal_rate = 0.09",
-        &EVERY_RULE.replace("quarterly", "annual"),
+        EVERY_RULE_ANNUAL,
     );
     let failures: usize = super::run(&sim, &|_| {})
         .strategies
@@ -209,4 +233,29 @@ fn shipped_scenarios_the_kernel_covers() {
         covered += 1;
     }
     assert!(covered >= 3, "only {covered} shipped scenarios covered");
+}
+
+#[test]
+fn what_the_kernel_leaves_to_the_scalar_engine() {
+    let base = "paths = 9\nseed = 1\nyears = 20\nstep = \"annual\"";
+    let plain = scenario(base, "withdrawal_rate = 0.04", EVERY_RULE_ANNUAL);
+    assert!(batch::covers(&plain));
+    let monthly = scenario(
+        base,
+        "withdrawal_rate = 0.04\nwithdrawal_timing = \"monthly\"",
+        EVERY_RULE_ANNUAL,
+    );
+    assert!(
+        !batch::covers(&monthly),
+        "withdrawal timing is not in the kernel"
+    );
+    let reserve = scenario(
+        base,
+        "withdrawal_rate = 0.04",
+        &format!("{EVERY_RULE_ANNUAL}\ncash_reserve = {{ years = 2 }}"),
+    );
+    assert!(
+        !batch::covers(&reserve),
+        "cash reserves are not in the kernel"
+    );
 }
