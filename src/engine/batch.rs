@@ -6,8 +6,9 @@
 //!
 //! It computes what [`super::path::simulate_path`] computes, operation for operation and in
 //! the same order, so results are bit-identical (the tests compare whole runs on many
-//! scenarios). Year-end records are buffered per path and replayed in the scalar order, so
-//! the floating-point sums of the aggregation see the same sequence. It covers the untaxed
+//! scenarios). Year-end records are buffered for the whole chunk and replayed cell by cell
+//! ([`ChunkRecords`]), which gives every floating-point sum of the aggregation the scalar
+//! engine's sequence. It covers the untaxed
 //! portfolio with withdrawals at the start of a step and without income, cash reserves or a
 //! life table; the driver runs everything else
 //! through the scalar path ([`covers`]).
@@ -15,8 +16,9 @@
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
 #![allow(clippy::needless_range_loop)]
 
+use super::CHUNK_PATHS;
 use super::Simulation;
-use super::path::{PathOutcome, StepInfo, StrategyState, YearEndSink, finish_states};
+use super::path::{NoSink, PathOutcome, StepInfo, StrategyState, finish_states};
 use super::path_rng;
 use crate::cashflow::WithdrawalTiming;
 use crate::market::{DrawScratch, StepReturns};
@@ -54,94 +56,66 @@ pub(crate) fn covers(sim: &Simulation) -> bool {
         && sim.strategies.iter().all(|s| s.reserve.is_none())
 }
 
-/// One year-end record, as [`YearEndSink`] received it.
-#[derive(Clone, Copy, Debug)]
-enum Record {
-    Wealth {
-        s: usize,
-        year: u32,
-        nominal: f64,
-        real: f64,
-        solvent: bool,
-    },
-    Spending {
-        s: usize,
-        year: u32,
-        real: f64,
-    },
+/// What a year-end record is about: every path of a chunk makes the same sequence of them
+/// (a failed path records zeros), so the sequence is kept once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cell {
+    Wealth { s: usize, year: u32 },
+    Spending { s: usize, year: u32 },
 }
 
-/// A path's year-end records, kept until they can be replayed in the scalar path's order.
+/// The year-end records of a chunk's paths, record by record: record `i` of the chunk's
+/// path `p` is at `i * CHUNK_PATHS + p`.
+///
+/// Replayed into the aggregation cell by cell at the end of the chunk. Each cell's sum
+/// receives one value per path, so adding them in path order gives the scalar engine's
+/// sums bit for bit; histogram counts do not depend on order. Going cell by cell keeps a
+/// cell's histograms in cache for the whole chunk.
 #[derive(Debug, Default)]
-pub(crate) struct Records(Vec<Record>);
-
-impl YearEndSink for Records {
-    fn record(&mut self, s: usize, year: u32, nominal: f64, real: f64, solvent: bool) {
-        self.0.push(Record::Wealth {
-            s,
-            year,
-            nominal,
-            real,
-            solvent,
-        });
-    }
-
-    fn record_spending(&mut self, s: usize, year: u32, real: f64) {
-        self.0.push(Record::Spending { s, year, real });
-    }
+pub(crate) struct ChunkRecords {
+    cells: Vec<Cell>,
+    nominal: Vec<f64>,
+    real: Vec<f64>,
+    solvent: Vec<bool>,
+    /// The next record of the batch being simulated.
+    next: usize,
 }
 
-/// Sends the first `lanes` paths' records to the aggregation: the sums path by path, in
-/// the order the scalar engine makes them, and the counts record by record across the
-/// paths. Every path of a batch records the same cells in the same order (a failed path
-/// records zeros), so the counts of one cell arrive together, while its histograms are
-/// in cache.
-pub(crate) fn replay_batch(records: &[Records], lanes: usize, rec: &mut YearRecorder) {
-    let records = &records[..lanes];
-    for r in records {
-        for x in &r.0 {
-            match *x {
-                Record::Wealth { s, year, real, .. } => rec.sum_wealth(s, year, real),
-                Record::Spending { s, year, real } => rec.sum_spending(s, year, real),
-            }
+impl ChunkRecords {
+    /// The index of the batch's next record, about `cell`.
+    fn push(&mut self, cell: Cell) -> usize {
+        let i = self.next;
+        self.next += 1;
+        if i == self.cells.len() {
+            self.cells.push(cell);
+            let len = self.cells.len() * CHUNK_PATHS;
+            self.nominal.resize(len, 0.0);
+            self.real.resize(len, 0.0);
+            self.solvent.resize(len, false);
         }
+        debug_assert_eq!(self.cells[i], cell, "paths must record the same cells");
+        i
     }
-    let len = records.first().map_or(0, |r| r.0.len());
-    if records.iter().any(|r| r.0.len() != len) {
-        // Not expected (no life table here); counts do not depend on order anyway.
-        for r in records {
-            r.count(rec);
-        }
-        return;
-    }
-    for i in 0..len {
-        for r in records {
-            match r.0[i] {
-                Record::Wealth {
-                    s,
-                    year,
-                    nominal,
-                    real,
-                    solvent,
-                } => rec.count_wealth(s, year, nominal, real, solvent),
-                Record::Spending { s, year, real } => rec.count_spending(s, year, real),
-            }
-        }
-    }
-}
 
-impl Records {
-    fn count(&self, rec: &mut YearRecorder) {
-        for x in &self.0 {
-            match *x {
-                Record::Wealth {
-                    s,
-                    year,
-                    nominal,
-                    real,
-                    solvent,
-                } => rec.count_wealth(s, year, nominal, real, solvent),
-                Record::Spending { s, year, real } => rec.count_spending(s, year, real),
+    fn set(&mut self, i: usize, p: usize, nominal: f64, real: f64, solvent: bool) {
+        let k = i * CHUNK_PATHS + p;
+        self.nominal[k] = nominal;
+        self.real[k] = real;
+        self.solvent[k] = solvent;
+    }
+
+    /// Sends the first `paths` paths' records to the aggregation, cell by cell.
+    pub(crate) fn replay(&self, paths: usize, rec: &mut YearRecorder) {
+        for (i, &cell) in self.cells[..self.next].iter().enumerate() {
+            let at = i * CHUNK_PATHS;
+            let real = &self.real[at..at + paths];
+            match cell {
+                Cell::Wealth { s, year } => {
+                    let nominal = &self.nominal[at..at + paths];
+                    let solvent = &self.solvent[at..at + paths];
+                    rec.record_paths(s, year, nominal, real, solvent);
+                }
+                Cell::Spending { s, year } => rec.record_spending_paths(s, year, real),
             }
         }
     }
@@ -260,6 +234,8 @@ impl LaneState {
 pub(crate) struct Batch {
     n: usize,
     steps: usize,
+    /// The batch's first path within its chunk.
+    at: usize,
     /// Gross return of asset `a` in step `t`: `gross[t * n + a][lane]`.
     gross: Vec<Lanes>,
     /// Price level at the start of step `t`; entry `steps` is the end.
@@ -272,8 +248,8 @@ pub(crate) struct Batch {
     states: Vec<Vec<StrategyState>>,
     /// Each path's outcomes, one per strategy, after [`Batch::simulate`].
     pub(crate) out: Vec<Vec<PathOutcome>>,
-    /// Each path's year-end records, to replay into the aggregation.
-    pub(crate) records: Vec<Records>,
+    /// The chunk's year-end records, to replay into the aggregation.
+    pub(crate) records: ChunkRecords,
 }
 
 impl Batch {
@@ -284,6 +260,7 @@ impl Batch {
         Self {
             n,
             steps,
+            at: 0,
             gross: vec![[1.0; LANES]; steps * n],
             cpi: vec![[1.0; LANES]; steps + 1],
             path_returns: vec![StepReturns::default(); steps],
@@ -292,34 +269,36 @@ impl Batch {
             calendar: StepInfo::calendar(sim),
             states: vec![vec![StrategyState::new(sim.initial); strategies]; LANES],
             out: vec![vec![PathOutcome::default(); strategies]; LANES],
-            records: (0..LANES).map(|_| Records::default()).collect(),
+            records: ChunkRecords::default(),
         }
     }
 
-    /// Simulates paths `first..first + lanes` (`lanes <= LANES`) for every strategy.
+    /// Simulates paths `first..first + lanes` (`lanes <= LANES`) for every strategy; they
+    /// are paths `at..at + lanes` of their chunk.
     pub(crate) fn simulate(
         &mut self,
         sim: &Simulation,
         first: usize,
+        at: usize,
         lanes: usize,
         stress: Option<&Stress>,
     ) {
-        debug_assert!(lanes <= LANES);
+        debug_assert!(lanes <= LANES && at + lanes <= CHUNK_PATHS);
+        self.at = at;
         self.draw(sim, first, lanes, stress);
-        for r in &mut self.records {
-            r.0.clear();
-        }
+        self.records.next = 0;
         for s in 0..sim.strategies.len() {
             self.run_strategy(sim, s, lanes);
         }
         let end = self.steps as u32;
         for l in 0..lanes {
             let cpi = self.cpi[self.steps][l];
+            // Without a life table every path lives to the horizon: nothing more to record.
             finish_states(
                 sim,
                 &mut self.states[l],
                 &mut self.out[l],
-                &mut self.records[l],
+                &mut NoSink,
                 end,
                 cpi,
             );
@@ -414,9 +393,11 @@ impl Batch {
             let st = &mut self.states[l][s];
             *st = StrategyState::new(sim.initial);
             ls.load(l, st);
-            if l < lanes {
-                self.records[l].record(s, 0, initial_total, initial_total, true);
-            }
+        }
+        let i = self.records.push(Cell::Wealth { s, year: 0 });
+        for l in 0..lanes {
+            self.records
+                .set(i, self.at + l, initial_total, initial_total, true);
         }
 
         for (step, info) in self.calendar.iter().enumerate() {
@@ -430,7 +411,6 @@ impl Batch {
             }
             let cpi = self.cpi[step];
             // Lanes that ended the step early (ruined in it) or were ruined before.
-            let was_failed = ls.failed;
             let mut skip = ls.failed;
 
             // 1. Cash flow: contributions.
@@ -505,9 +485,6 @@ impl Batch {
                         st.holdings.clear();
                         st.reserve = 0.0;
                         st.ruin(step as u32, retirement, spy, cpi[l]);
-                        if info.year_end && l < lanes {
-                            st.year_end(&mut self.records[l], s, info.year, 0.0, 0.0, true);
-                        }
                         skip[l] = u64::MAX;
                     } else {
                         let taken = rebalance::withdraw(
@@ -613,20 +590,23 @@ impl Batch {
                 }
             }
 
-            // 4. Year-end record (the lanes ruined in this step recorded theirs).
+            // 4. Year-end record: a failed lane (now or before) records zero, as the scalar
+            // `StrategyState::year_end` does.
             if info.year_end {
+                let i = self.records.push(Cell::Wealth { s, year: info.year });
                 for l in 0..lanes {
-                    let records = &mut self.records[l];
-                    if was_failed[l] != 0 {
-                        records.record(s, info.year, 0.0, 0.0, false);
-                    } else if skip[l] != 0 {
-                        continue;
+                    let (nominal, real, solvent) = if ls.failed[l] != 0 {
+                        (0.0, 0.0, false)
                     } else {
-                        let w = wealth[l];
-                        records.record(s, info.year, w, w / self.cpi[step + 1][l], true);
-                    }
-                    if info.retired {
-                        records.record_spending(s, info.year, ls.year_spending_real[l]);
+                        (wealth[l], wealth[l] / self.cpi[step + 1][l], true)
+                    };
+                    self.records.set(i, self.at + l, nominal, real, solvent);
+                }
+                if info.retired {
+                    let i = self.records.push(Cell::Spending { s, year: info.year });
+                    for l in 0..lanes {
+                        let real = ls.year_spending_real[l];
+                        self.records.set(i, self.at + l, 0.0, real, false);
                         ls.year_spending_real[l] = 0.0;
                     }
                 }

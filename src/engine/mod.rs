@@ -248,12 +248,12 @@ fn run_with(
                 let mut batch = batch::Batch::new(sim);
                 for k0 in (0..count).step_by(batch::LANES) {
                     let lanes = (count - k0).min(batch::LANES);
-                    batch.simulate(sim, first + k0, lanes, stress);
-                    batch::replay_batch(&batch.records, lanes, &mut sums.year_sink(&mut hist));
+                    batch.simulate(sim, first + k0, k0, lanes, stress);
                     for lane in 0..lanes {
                         keep(k0 + lane, &batch.out[lane], &mut hist, sums);
                     }
                 }
+                batch.records.replay(count, &mut sums.year_sink(&mut hist));
             } else {
                 let mut scratch = PathScratch::new(sim);
                 for k in 0..count {

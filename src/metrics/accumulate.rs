@@ -299,60 +299,58 @@ pub struct YearRecorder<'a> {
     sums: &'a mut ChunkSums,
 }
 
-/// The two halves of a record, for callers that batch many paths: counts give the same
-/// result in any order (so they can go cell by cell, where the histogram is in cache);
-/// sums are floating point, so they must keep the path order.
 impl YearRecorder<'_> {
     #[inline]
     fn cell(&self, strategy: usize, year: u32) -> usize {
         strategy * (self.sums.years as usize + 1) + year as usize
     }
 
-    #[inline]
-    pub(crate) fn count_wealth(
+    /// [`YearEndSink::record`] for many paths of one cell, in path order (so the sum adds
+    /// them in that order).
+    pub(crate) fn record_paths(
         &mut self,
         strategy: usize,
         year: u32,
-        nominal: f64,
-        real: f64,
-        solvent: bool,
+        nominal: &[f64],
+        real: &[f64],
+        solvent: &[bool],
     ) {
         let cell = self.cell(strategy, year);
-        self.hist.real[cell].add(real);
-        self.hist.nominal[cell].add(nominal);
-        self.hist.solvent[cell] += u64::from(solvent);
+        self.hist.real[cell].add_all(real);
+        self.hist.nominal[cell].add_all(nominal);
+        self.hist.solvent[cell] += solvent.iter().filter(|&&s| s).count() as u64;
+        let sum = &mut self.sums.year_real[cell];
+        for &r in real {
+            *sum += r;
+        }
     }
 
-    #[inline]
-    pub(crate) fn sum_wealth(&mut self, strategy: usize, year: u32, real: f64) {
+    /// [`YearEndSink::record_spending`] for many paths of one cell, in path order.
+    pub(crate) fn record_spending_paths(&mut self, strategy: usize, year: u32, real: &[f64]) {
         let cell = self.cell(strategy, year);
-        self.sums.year_real[cell] += real;
-    }
-
-    #[inline]
-    pub(crate) fn count_spending(&mut self, strategy: usize, year: u32, real: f64) {
-        let cell = self.cell(strategy, year);
-        self.hist.spending[cell].add(real);
-    }
-
-    #[inline]
-    pub(crate) fn sum_spending(&mut self, strategy: usize, year: u32, real: f64) {
-        let cell = self.cell(strategy, year);
-        self.sums.year_spending[cell] += real;
+        self.hist.spending[cell].add_all(real);
+        let sum = &mut self.sums.year_spending[cell];
+        for &r in real {
+            *sum += r;
+        }
     }
 }
 
 impl YearEndSink for YearRecorder<'_> {
     #[inline]
     fn record(&mut self, strategy: usize, year: u32, nominal: f64, real: f64, solvent: bool) {
-        self.count_wealth(strategy, year, nominal, real, solvent);
-        self.sum_wealth(strategy, year, real);
+        let cell = self.cell(strategy, year);
+        self.hist.real[cell].add(real);
+        self.hist.nominal[cell].add(nominal);
+        self.hist.solvent[cell] += u64::from(solvent);
+        self.sums.year_real[cell] += real;
     }
 
     #[inline]
     fn record_spending(&mut self, strategy: usize, year: u32, real: f64) {
-        self.count_spending(strategy, year, real);
-        self.sum_spending(strategy, year, real);
+        let cell = self.cell(strategy, year);
+        self.hist.spending[cell].add(real);
+        self.sums.year_spending[cell] += real;
     }
 
     #[inline]
