@@ -161,6 +161,13 @@ pub fn simulate_one_path_stressed<S: YearEndSink>(
     scratch.out
 }
 
+/// What one worker thread keeps across its chunks.
+struct Worker {
+    hist: Histograms,
+    batch: Option<batch::Batch>,
+    scratch: Option<PathScratch>,
+}
+
 /// Runs the base case and then every stress test of the scenario on the same paths.
 /// `progress` counts paths over all runs (`path_count() * (1 + stresses)`).
 pub fn run_all(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
@@ -216,8 +223,16 @@ fn run_with(
         .map(|_| ChunkSums::new(n_strat, years))
         .collect();
     // One histogram set per worker thread; integer counts merge exactly in any order.
-    let slots: Vec<Mutex<Histograms>> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Mutex::new(Histograms::new(n_strat, years, sim.household.is_some())))
+    // One worker state per thread: histograms (integer counts merge exactly in any order)
+    // and working space, allocated once per thread rather than per chunk.
+    let slots: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| {
+            Mutex::new(Worker {
+                hist: Histograms::new(n_strat, years, sim.household.is_some()),
+                batch: None,
+                scratch: None,
+            })
+        })
         .collect();
 
     terminal_real
@@ -228,10 +243,15 @@ fn run_with(
         .enumerate()
         .for_each(|(chunk, (((real, nominal), sums), flags))| {
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
-            let mut hist = match slots[slot].lock() {
+            let mut worker = match slots[slot].lock() {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
+            let Worker {
+                hist,
+                batch,
+                scratch,
+            } = &mut *worker;
             let first = chunk * CHUNK_PATHS;
             let count = real.len() / n_strat.max(1);
             let mut keep =
@@ -245,17 +265,17 @@ fn run_with(
                     sums.add_path(out, sim.baseline);
                 };
             if lockstep {
-                let mut batch = batch::Batch::new(sim);
+                let batch = batch.get_or_insert_with(|| batch::Batch::new(sim));
                 for k0 in (0..count).step_by(batch::LANES) {
                     let lanes = (count - k0).min(batch::LANES);
                     batch.simulate(sim, first + k0, k0, lanes, stress);
                     for lane in 0..lanes {
-                        keep(k0 + lane, &batch.out[lane], &mut hist, sums);
+                        keep(k0 + lane, &batch.out[lane], hist, sums);
                     }
                 }
-                batch.records.replay(count, &mut sums.year_sink(&mut hist));
+                batch.records.replay(count, &mut sums.year_sink(hist));
             } else {
-                let mut scratch = PathScratch::new(sim);
+                let scratch = scratch.get_or_insert_with(|| PathScratch::new(sim));
                 for k in 0..count {
                     let path = first + k;
                     let mut rng = path_rng(sim.seed, path);
@@ -263,11 +283,11 @@ fn run_with(
                         sim,
                         path,
                         &mut rng,
-                        &mut scratch,
-                        &mut sums.year_sink(&mut *hist),
+                        scratch,
+                        &mut sums.year_sink(hist),
                         stress,
                     );
-                    keep(k, &scratch.out, &mut hist, sums);
+                    keep(k, &scratch.out, hist, sums);
                 }
             }
             progress(count as u64);
@@ -275,11 +295,11 @@ fn run_with(
 
     let mut hist = Histograms::new(n_strat, years, sim.household.is_some());
     for slot in slots {
-        let h = match slot.into_inner() {
-            Ok(h) => h,
+        let w = match slot.into_inner() {
+            Ok(w) => w,
             Err(poisoned) => poisoned.into_inner(),
         };
-        hist.merge(&h);
+        hist.merge(&w.hist);
     }
     let mut total = ChunkSums::new(n_strat, years);
     for sums in &chunk_sums {
