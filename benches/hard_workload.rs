@@ -7,7 +7,9 @@
 //! `bash benches/compare_numpy.sh`. Figures are in BENCHMARKS.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use driftlab::engine::{CHUNK_PATHS, Simulation, path_rng, run, simulate_one_path};
+use driftlab::engine::{
+    CHUNK_PATHS, Simulation, path_rng, run, run_path_by_path, simulate_one_path,
+};
 use driftlab::market::{DrawScratch, StepReturns};
 use driftlab::plan::Date;
 use driftlab::plan::holdings::Lot;
@@ -71,6 +73,11 @@ fn full_workload(c: &mut Criterion) {
     });
     g.bench_function("10k_paths_40y_monthly_4_strategies", |b| {
         b.iter(|| black_box(run(&sim, &|_| {})))
+    });
+    // The same through the path-by-path engine (what `run` uses for households, income,
+    // reserves and life tables; the lockstep kernel gives the same bits).
+    g.bench_function("path_by_path_10k_paths_40y_monthly_4_strategies", |b| {
+        b.iter(|| black_box(run_path_by_path(&sim, &|_| {})))
     });
     // Issue #9's taxed variant: the same market, strategies and cash flows with a
     // household's accounts, lots and yearly taxes (scenarios/bench-hard-taxed.toml).

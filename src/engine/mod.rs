@@ -202,6 +202,13 @@ pub fn run_stressed(
     run_with(sim, stress, progress, batch::covers(sim))
 }
 
+/// [`run`] through the path-by-path engine only, which covers every feature; [`run`] uses
+/// the lockstep kernel wherever it covers the scenario, with the same results bit for bit.
+/// For tests and benchmarks that compare the two.
+pub fn run_path_by_path(sim: &Simulation, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
+    run_with(sim, None, progress, false)
+}
+
 /// [`run_stressed`], with the lockstep kernel ([`batch`]) or path by path. Both give the
 /// same bits; the choice exists so tests can compare them.
 fn run_with(
