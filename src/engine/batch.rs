@@ -41,12 +41,6 @@ fn mask(c: bool) -> u64 {
     0u64.wrapping_sub(u64::from(c))
 }
 
-/// Whether any lane is set (an OR over the lanes, which vectorizes).
-#[inline(always)]
-fn any(m: &Mask) -> bool {
-    m.iter().fold(0, |acc, &x| acc | x) != 0
-}
-
 /// `yes` where `m` is set, else `no`: exactly one of the two, bit for bit.
 #[inline(always)]
 fn pick(m: u64, yes: f64, no: f64) -> f64 {
@@ -415,7 +409,7 @@ impl Batch {
             if looks {
                 look_in = period;
             }
-            let cpi = &self.cpi[step];
+            let cpi = self.cpi[step];
             // Lanes that ended the step early (ruined in it) or were ruined before.
             let mut skip = ls.failed;
 
@@ -476,14 +470,8 @@ impl Batch {
                 let totals = ls.totals(n);
                 // Lanes whose withdrawal is settled: failed, or handled by the scalar code.
                 let mut paid = skip;
-                let mut rare = [0; LANES];
                 for l in 0..LANES {
-                    rare[l] = !skip[l] & mask(due[l] > 0.0) & mask(!(due[l] < totals[l]));
-                }
-                // Visit the lanes only if one needs it (usually none does).
-                let visit = if any(&rare) { LANES } else { 0 };
-                for l in 0..visit {
-                    if rare[l] == 0 {
+                    if skip[l] != 0 || due[l] <= 0.0 || due[l] < totals[l] {
                         continue;
                     }
                     // Ruin, or a withdrawal of everything: rare, so the scalar code.
@@ -589,10 +577,8 @@ impl Batch {
 
             // 3. Rebalancing, against this step's target.
             if looks {
-                let candidates = look_candidates(&strategy.rule, &ls, n, target, &after, &skip);
-                // Visit the lanes only if one needs it (usually none does).
-                let visit = if any(&candidates) { LANES } else { 0 };
-                for l in 0..visit {
+                let candidates = look_candidates(&strategy.rule, &ls, n, target, &skip);
+                for l in 0..LANES {
                     if candidates[l] == 0 {
                         continue;
                     }
@@ -747,9 +733,7 @@ fn withdraw(
                     row[l] = pick(hit, row[l] - value[l].min(due[l]), row[l]);
                 }
             }
-            // Visit the lanes only if one needs it (usually none does).
-            let visit = if any(&cascade) { LANES } else { 0 };
-            for l in 0..visit {
+            for l in 0..LANES {
                 if cascade[l] != 0 {
                     let mut h = ls.holdings(l, n);
                     rebalance::withdraw(&mut h, due[l], target, routing);
@@ -778,7 +762,6 @@ fn look_candidates(
     ls: &LaneState,
     n: usize,
     target: &TargetAllocation,
-    totals: &Lanes,
     skip: &Mask,
 ) -> Mask {
     let mut out = [0; LANES];
@@ -791,6 +774,7 @@ fn look_candidates(
         }
         RebalanceRule::Threshold { band, .. } => {
             let tw = target.weights();
+            let totals = ls.totals(n);
             for (a, row) in ls.h[..n].iter().enumerate() {
                 let hw = band.half_width(tw[a]);
                 for l in 0..LANES {
