@@ -323,6 +323,26 @@ impl Batch {
             }
             let path = first + l;
             let mut rng = path_rng(sim.seed, path);
+            if stress.is_none()
+                && let Some((columns, inflation)) =
+                    sim.market
+                        .fill_path_columns(&mut rng, self.steps, &mut self.draws)
+            {
+                // Straight from the model's columns (no step-by-step layout in between).
+                let steps = self.steps;
+                for a in 0..n {
+                    for (t, &g) in columns[a * steps..(a + 1) * steps].iter().enumerate() {
+                        self.gross[t * n + a][l] = g;
+                    }
+                }
+                let mut cpi = 1.0;
+                for t in 0..steps {
+                    self.cpi[t][l] = cpi;
+                    cpi *= inflation.unwrap_or_else(|| columns[n * steps + t]);
+                }
+                self.cpi[steps][l] = cpi;
+                continue;
+            }
             sim.market
                 .fill_path(path, &mut rng, &mut self.path_returns, &mut self.draws);
             if let Some(stress) = stress {

@@ -117,6 +117,25 @@ impl MarketModel {
         }
     }
 
+    /// For a parametric model, path `path`'s gross returns for `steps` steps as columns,
+    /// the same numbers as [`MarketModel::fill_path`] (which lays them out step by step):
+    /// `assets` columns of `steps` values, then the inflation column, or a constant gross
+    /// inflation. `None` for historical models.
+    pub fn fill_path_columns<'s, R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        steps: usize,
+        scratch: &'s mut DrawScratch,
+    ) -> Option<(&'s [f64], Option<f64>)> {
+        match self {
+            MarketModel::Historical(_) => None,
+            MarketModel::Parametric(p) => {
+                let inflation = p.constant_inflation();
+                Some((p.fill_columns(rng, steps, scratch), inflation))
+            }
+        }
+    }
+
     /// Writes the next step's returns into `out`.
     #[inline]
     pub fn next_step<R: Rng + ?Sized>(

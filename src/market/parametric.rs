@@ -318,19 +318,7 @@ impl Parametric {
     ) {
         let steps = out.len();
         let dim = self.dim;
-        scratch.logs.clear();
-        scratch.logs.resize(steps * dim, 0.0);
-        let logs = &mut scratch.logs[..];
-        for s in 0..steps {
-            let mut z = [0.0; MAX_DIM];
-            self.draw_shocks(rng, &mut z);
-            let mut x = [0.0; MAX_DIM];
-            self.correlate(&z, &mut x);
-            for (i, &xi) in x.iter().enumerate().take(dim) {
-                logs[i * steps + s] = xi;
-            }
-        }
-        fastexp::exp_in_place(logs);
+        let logs = self.fill_columns(rng, steps, scratch);
         for i in 0..dim {
             let col = &logs[i * steps..(i + 1) * steps];
             if i < self.assets {
@@ -348,6 +336,36 @@ impl Parametric {
                 o.inflation_gross = self.inflation_const;
             }
         }
+    }
+
+    /// [`Parametric::fill_path`]'s gross returns as they are made, one column of `steps`
+    /// values per dimension (the assets, then inflation when it is random).
+    pub(super) fn fill_columns<'s, R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        steps: usize,
+        scratch: &'s mut DrawScratch,
+    ) -> &'s [f64] {
+        let dim = self.dim;
+        scratch.logs.clear();
+        scratch.logs.resize(steps * dim, 0.0);
+        let logs = &mut scratch.logs[..];
+        for s in 0..steps {
+            let mut z = [0.0; MAX_DIM];
+            self.draw_shocks(rng, &mut z);
+            let mut x = [0.0; MAX_DIM];
+            self.correlate(&z, &mut x);
+            for (i, &xi) in x.iter().enumerate().take(dim) {
+                logs[i * steps + s] = xi;
+            }
+        }
+        fastexp::exp_in_place(logs);
+        logs
+    }
+
+    /// Gross inflation per step when it is not random.
+    pub(super) fn constant_inflation(&self) -> Option<f64> {
+        (self.dim == self.assets).then_some(self.inflation_const)
     }
 }
 
