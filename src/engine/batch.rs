@@ -8,25 +8,23 @@
 //! the same order, so results are bit-identical (the tests compare whole runs on many
 //! scenarios). Year-end records are buffered for the whole chunk and replayed cell by cell
 //! ([`ChunkRecords`]), which gives every floating-point sum of the aggregation the scalar
-//! engine's sequence. It covers the untaxed
-//! portfolio with withdrawals at the start of a step and without income, cash reserves or a
-//! life table; the driver runs everything else
+//! engine's sequence. It covers the untaxed portfolio with withdrawals at the start of a
+//! step and without income, cash reserves or a life table; the driver runs everything else
 //! through the scalar path ([`covers`]).
 
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
 #![allow(clippy::needless_range_loop)]
 
-use super::CHUNK_PATHS;
-use super::Simulation;
-use super::path::{NoSink, PathOutcome, StepInfo, StrategyState, finish_states};
+use super::path::{NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, finish_states};
 use super::path_rng;
+use super::{CHUNK_PATHS, Simulation};
 use crate::cashflow::WithdrawalTiming;
 use crate::market::{DrawScratch, StepReturns};
 use crate::metrics::accumulate::YearRecorder;
 use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
 use crate::rebalance::{self, CashFlowRouting, RebalanceRule, apply_rule};
 use crate::stress::Stress;
-use crate::withdrawal::{WithdrawalRule, YearContext};
+use crate::withdrawal::YearContext;
 
 /// Paths stepped together.
 pub(crate) const LANES: usize = 32;
@@ -394,17 +392,16 @@ impl Batch {
         let steps = sim.steps();
         let retirement = plan.retirement_step.min(steps);
         let retirement_years = (steps - retirement) / spy;
-        let strategy = &sim.strategies[s];
-        let targets = &sim.targets[s];
-        let rule = strategy
-            .withdrawal_rule
-            .as_ref()
-            .unwrap_or(&plan.withdrawal);
-        let withdraws = !matches!(rule, WithdrawalRule::None);
-        let income_offsets = rule.income_offsets();
-        let fee = &sim.fee_factors[..n.min(sim.fee_factors.len())];
-        let no_fees = fee.iter().all(|&f| f == 1.0);
-        let period = strategy.rule.look_period(spy).unwrap_or(0);
+        let StrategyRun {
+            strategy,
+            targets,
+            rule,
+            withdraws,
+            income_offsets,
+            fee,
+            no_fees,
+            period,
+        } = StrategyRun::new(sim, s);
         let mut look_in = period;
 
         let mut ls = LaneState::new(spy);

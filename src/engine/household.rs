@@ -18,11 +18,13 @@
 //! have no cash reserve), so `StrategyState::wealth` is the book's total.
 
 use super::Simulation;
-use super::path::{PathScratch, StrategyState, YearEndSink, end_step, finish_outcomes};
+use super::path::{
+    PathScratch, StrategyRun, StrategyState, YearEndSink, end_step, finish_outcomes,
+};
 use crate::household::Household;
 use crate::household::book::AccountBook;
 use crate::rebalance::apply_rule;
-use crate::withdrawal::{WithdrawalRule, YearContext};
+use crate::withdrawal::YearContext;
 
 /// Runs every strategy of path `path` (returns already in `scratch.returns`).
 pub(crate) fn simulate<S: YearEndSink>(
@@ -51,15 +53,15 @@ pub(crate) fn simulate<S: YearEndSink>(
         book.reset(hh);
         *st = StrategyState::new(book.household());
         sink.record(s, 0, book.total(), book.total(), true);
-        let strategy = &sim.strategies[s];
+        let StrategyRun {
+            strategy,
+            rule,
+            withdraws,
+            period,
+            ..
+        } = StrategyRun::new(sim, s);
         let policy = &strategy.tax;
-        let rule = strategy
-            .withdrawal_rule
-            .as_ref()
-            .unwrap_or(&sim.cash_flows.withdrawal);
-        let withdraws = !matches!(rule, WithdrawalRule::None);
         let routing_out = strategy.withdrawals;
-        let period = strategy.rule.look_period(spy).unwrap_or(0);
         let mut cpi = 1.0;
         // Income of the current year, for its tax: Social Security and pensions.
         let (mut social_security, mut pensions) = (0.0, 0.0);

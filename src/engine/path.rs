@@ -21,7 +21,7 @@ use crate::household::book::{AccountBook, TaxOutcome};
 use crate::market::{DrawScratch, StepReturns};
 use crate::portfolio::{Holdings, TargetAllocation};
 use crate::rebalance::{self, CashFlowRouting, apply_rule};
-use crate::strategy::Refill;
+use crate::strategy::{Refill, Strategy};
 use crate::stress::Stress;
 use crate::withdrawal::{WithdrawalRule, WithdrawalState, YearContext};
 use rand::Rng;
@@ -561,6 +561,44 @@ fn pay_monthly(
     Ok(())
 }
 
+/// What a strategy's run through a path looks up once, not once per step (shared by the
+/// path-by-path, lockstep and household loops).
+pub(super) struct StrategyRun<'a> {
+    pub(super) strategy: &'a Strategy,
+    /// The strategy's target per step (one entry when it never moves).
+    pub(super) targets: &'a [TargetAllocation],
+    /// The strategy's withdrawal rule, or the scenario's.
+    pub(super) rule: &'a WithdrawalRule,
+    pub(super) withdraws: bool,
+    pub(super) income_offsets: bool,
+    /// Per-step fee factor per asset.
+    pub(super) fee: &'a [f64],
+    pub(super) no_fees: bool,
+    /// Steps between the rebalancing rule's looks (0: never looks).
+    pub(super) period: u32,
+}
+
+impl<'a> StrategyRun<'a> {
+    pub(super) fn new(sim: &'a Simulation, s: usize) -> Self {
+        let strategy = &sim.strategies[s];
+        let rule = strategy
+            .withdrawal_rule
+            .as_ref()
+            .unwrap_or(&sim.cash_flows.withdrawal);
+        let fee = &sim.fee_factors[..sim.initial.len().min(sim.fee_factors.len())];
+        Self {
+            strategy,
+            targets: &sim.targets[s],
+            rule,
+            withdraws: !matches!(rule, WithdrawalRule::None),
+            income_offsets: rule.income_offsets(),
+            fee,
+            no_fees: fee.iter().all(|&f| f == 1.0),
+            period: strategy.rule.look_period(sim.steps_per_year).unwrap_or(0),
+        }
+    }
+}
+
 /// One path's shared series, read by every strategy.
 struct PathContext<'a> {
     sim: &'a Simulation,
@@ -583,16 +621,16 @@ impl PathContext<'_> {
         let plan = &sim.cash_flows;
         let retirement = self.retirement;
         let retirement_years = (sim.steps() - retirement) / spy;
-        let strategy = &sim.strategies[s];
-        let targets = &sim.targets[s];
-        let rule = strategy
-            .withdrawal_rule
-            .as_ref()
-            .unwrap_or(&plan.withdrawal);
-        let withdraws = !matches!(rule, WithdrawalRule::None);
-        let income_offsets = rule.income_offsets();
-        let fee = &sim.fee_factors[..st.holdings.len().min(sim.fee_factors.len())];
-        let no_fees = fee.iter().all(|&f| f == 1.0);
+        let StrategyRun {
+            strategy,
+            targets,
+            rule,
+            withdraws,
+            income_offsets,
+            fee,
+            no_fees,
+            period,
+        } = StrategyRun::new(sim, s);
         let reserve_growth = sim.reserve_growth[s];
         // Months per step: with monthly steps, monthly withdrawals are start-of-step ones.
         let months = 12 / spy.max(1);
@@ -604,7 +642,6 @@ impl PathContext<'_> {
         // year's amount from it to the day of payment).
         let mut year_cpi = 1.0;
         // Steps until the rule's next look (0: never looks).
-        let period = strategy.rule.look_period(spy).unwrap_or(0);
         let mut look_in = period;
         // A drawdown is recomputed only once wealth falls below this (the running maximum
         // can only change there; the margin keeps the exact test in charge).
