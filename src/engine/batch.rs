@@ -39,6 +39,12 @@ fn mask(c: bool) -> u64 {
     0u64.wrapping_sub(u64::from(c))
 }
 
+/// Whether any lane is set (an OR over the lanes, which vectorizes).
+#[inline(always)]
+fn any(m: &Mask) -> bool {
+    m.iter().fold(0, |acc, &x| acc | x) != 0
+}
+
 /// `yes` where `m` is set, else `no`: exactly one of the two, bit for bit.
 #[inline(always)]
 fn pick(m: u64, yes: f64, no: f64) -> f64 {
@@ -125,7 +131,8 @@ struct LaneState {
     twr: Lanes,
     sum_r: Lanes,
     sum_r2: Lanes,
-    live_steps: [u32; LANES],
+    /// Counted in `f64` (exact) so the lane loops stay in one width.
+    live_steps: Lanes,
     peak: Lanes,
     max_drawdown: Lanes,
     market_gains: Lanes,
@@ -149,7 +156,7 @@ impl LaneState {
             twr: [0.0; LANES],
             sum_r: [0.0; LANES],
             sum_r2: [0.0; LANES],
-            live_steps: [0; LANES],
+            live_steps: [0.0; LANES],
             peak: [0.0; LANES],
             max_drawdown: [0.0; LANES],
             market_gains: [0.0; LANES],
@@ -171,7 +178,7 @@ impl LaneState {
         self.twr[l] = st.twr;
         self.sum_r[l] = st.sum_r;
         self.sum_r2[l] = st.sum_r2;
-        self.live_steps[l] = st.live_steps;
+        self.live_steps[l] = f64::from(st.live_steps);
         self.peak[l] = st.peak;
         self.max_drawdown[l] = st.out.max_drawdown;
         self.market_gains[l] = st.out.market_gains;
@@ -190,7 +197,7 @@ impl LaneState {
         st.twr = self.twr[l];
         st.sum_r = self.sum_r[l];
         st.sum_r2 = self.sum_r2[l];
-        st.live_steps = self.live_steps[l];
+        st.live_steps = self.live_steps[l] as u32;
         st.peak = self.peak[l];
         st.out.max_drawdown = self.max_drawdown[l];
         st.out.market_gains = self.market_gains[l];
@@ -487,8 +494,14 @@ impl Batch {
                 let totals = ls.totals(n);
                 // Lanes whose withdrawal is settled: failed, or handled by the scalar code.
                 let mut paid = skip;
+                let mut rare = [0; LANES];
                 for l in 0..LANES {
-                    if skip[l] != 0 || due[l] <= 0.0 || due[l] < totals[l] {
+                    rare[l] = !skip[l] & mask(due[l] > 0.0) & mask(!(due[l] < totals[l]));
+                }
+                // Visit the lanes one by one only if one needs it (usually none does).
+                let visit = if any(&rare) { LANES } else { 0 };
+                for l in 0..visit {
+                    if rare[l] == 0 {
                         continue;
                     }
                     // Ruin, or a withdrawal of everything: rare, so the scalar code.
@@ -581,7 +594,7 @@ impl Batch {
                 ls.twr[l] = pick(grew, ls.twr[l] * (1.0 + r), ls.twr[l]);
                 ls.sum_r[l] = pick(grew, ls.sum_r[l] + r, ls.sum_r[l]);
                 ls.sum_r2[l] = pick(grew, ls.sum_r2[l] + r * r, ls.sum_r2[l]);
-                ls.live_steps[l] += (grew & 1) as u32;
+                ls.live_steps[l] += pick(grew, 1.0, 0.0);
                 let w = after[l] + 0.0;
                 wealth[l] = w;
                 let peak = ls.peak[l];
