@@ -353,6 +353,23 @@ pub struct Grid {
     pub ours: [[[f64; 10]; 4]; 5],
 }
 
+/// The scenario of one cell of `table`'s grid (mix `m`, horizon `h`, rate `r`).
+fn cell_toml(
+    table: &TrinityTable,
+    (m, h, r): (usize, usize, usize),
+    bonds: Bonds,
+    timing: Timing,
+) -> String {
+    scenario_toml(
+        TRINITY_MIXES[m],
+        TRINITY_HORIZONS[h],
+        TRINITY_RATES[r],
+        bonds,
+        data_period(table),
+        timing,
+    )
+}
+
 /// One cell through the engine: the scenario is parsed like a user's, and every window
 /// (one path each) is stepped by the engine's path function; the success rate (percent) is
 /// the share of windows that never failed, with the window count. That is what
@@ -366,14 +383,7 @@ pub fn engine_cell(
     bonds: Bonds,
     timing: Timing,
 ) -> StudyResult<(usize, f64)> {
-    let src = scenario_toml(
-        TRINITY_MIXES[m],
-        TRINITY_HORIZONS[h],
-        TRINITY_RATES[r],
-        bonds,
-        data_period(table),
-        timing,
-    );
+    let src = cell_toml(table, (m, h, r), bonds, timing);
     let sim = parse_toml(&src, "trinity")?.simulation;
     let windows = sim.path_count();
     let ok = (0..windows)
@@ -389,14 +399,7 @@ pub fn run_cell(
     bonds: Bonds,
     timing: Timing,
 ) -> StudyResult<(usize, f64)> {
-    let src = scenario_toml(
-        TRINITY_MIXES[m],
-        TRINITY_HORIZONS[h],
-        TRINITY_RATES[r],
-        bonds,
-        data_period(table),
-        timing,
-    );
+    let src = cell_toml(table, (m, h, r), bonds, timing);
     let res = run_toml(&src, "trinity")?;
     Ok((res.paths, 100.0 * res.strategies[0].success_rate))
 }
