@@ -300,13 +300,16 @@ fn run_with(
             progress(count as u64);
         });
 
-    let mut hist = Histograms::new(n_strat, years, sim.household.is_some());
-    for slot in slots {
-        let w = match slot.into_inner() {
-            Ok(w) => w,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        hist.merge(&w.hist);
+    // Counts merge exactly in any order: into the first worker's histograms.
+    let mut workers = slots.into_iter().map(|slot| match slot.into_inner() {
+        Ok(w) => w.hist,
+        Err(poisoned) => poisoned.into_inner().hist,
+    });
+    let mut hist = workers
+        .next()
+        .unwrap_or_else(|| Histograms::new(n_strat, years, sim.household.is_some()));
+    for h in workers {
+        hist.merge(&h);
     }
     let mut total = ChunkSums::new(n_strat, years);
     for sums in &chunk_sums {
