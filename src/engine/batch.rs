@@ -607,7 +607,7 @@ impl Batch {
 
             // 3. Rebalancing, against this step's target.
             if looks {
-                let candidates = look_candidates(&strategy.rule, &ls, n, target, &skip);
+                let candidates = look_candidates(&strategy.rule, &ls, n, target, &after, &skip);
                 for l in 0..LANES {
                     if candidates[l] == 0 {
                         continue;
@@ -786,12 +786,14 @@ fn withdraw(
 /// Lanes where the rule may trade at this look: every live lane for a calendar rule; for
 /// a threshold rule, the lanes that pass [`rebalance::band_breached`]'s division-free
 /// screen (the scalar rule then decides exactly, so no lane it would trade is missed).
+/// `totals` are the lanes' portfolio totals, unchanged since the step's returns.
 #[inline(always)]
 fn look_candidates(
     rule: &RebalanceRule,
     ls: &LaneState,
     n: usize,
     target: &TargetAllocation,
+    totals: &Lanes,
     skip: &Mask,
 ) -> Mask {
     let mut out = [0; LANES];
@@ -804,7 +806,6 @@ fn look_candidates(
         }
         RebalanceRule::Threshold { band, .. } => {
             let tw = target.weights();
-            let totals = ls.totals(n);
             for (a, row) in ls.h[..n].iter().enumerate() {
                 let hw = band.half_width(tw[a]);
                 for l in 0..LANES {

@@ -229,7 +229,6 @@ fn run_with(
     let mut chunk_sums: Vec<ChunkSums> = (0..n_chunks)
         .map(|_| ChunkSums::new(n_strat, years))
         .collect();
-    // One histogram set per worker thread; integer counts merge exactly in any order.
     // One worker state per thread: histograms (integer counts merge exactly in any order)
     // and working space, allocated once per thread rather than per chunk.
     let slots: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
