@@ -495,6 +495,8 @@ impl Batch {
                 // Lanes whose withdrawal is settled: failed, or handled by the scalar code.
                 let mut paid = skip;
                 let mut rare = [0; LANES];
+                // `!(due < total)`, not `due >= total`: the scalar code's test, NaN included.
+                #[allow(clippy::neg_cmp_op_on_partial_ord)]
                 for l in 0..LANES {
                     rare[l] = !skip[l] & mask(due[l] > 0.0) & mask(!(due[l] < totals[l]));
                 }
