@@ -47,6 +47,7 @@ pub mod portfolio;
 pub mod rebalance;
 pub mod report;
 pub mod scenario;
+mod simd;
 pub mod strategy;
 pub mod stress;
 pub mod sweep;

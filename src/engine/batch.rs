@@ -23,6 +23,7 @@ use crate::market::{DrawScratch, StepReturns};
 use crate::metrics::accumulate::YearRecorder;
 use crate::portfolio::{Holdings, MAX_ASSETS, TargetAllocation};
 use crate::rebalance::{self, CashFlowRouting, RebalanceRule, apply_rule};
+use crate::simd::{InstructionSet, with_instruction_set};
 use crate::stress::Stress;
 use crate::withdrawal::YearContext;
 
@@ -237,6 +238,8 @@ impl LaneState {
 
 /// Working space of one worker for [`LANES`] paths at a time.
 pub(crate) struct Batch {
+    /// The vector instructions the kernel runs with.
+    isa: InstructionSet,
     n: usize,
     steps: usize,
     /// The batch's first path within its chunk.
@@ -258,11 +261,12 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    pub(crate) fn new(sim: &Simulation) -> Self {
+    pub(crate) fn new(sim: &Simulation, isa: InstructionSet) -> Self {
         let steps = sim.steps() as usize;
         let n = sim.initial.len();
         let strategies = sim.strategies.len();
         Self {
+            isa,
             n,
             steps,
             at: 0,
@@ -371,23 +375,15 @@ impl Batch {
         }
     }
 
-    /// Steps strategy `s` through the lanes' paths, with the widest vectors the processor
-    /// has. Rust never fuses a multiply and an add on its own, so every instruction set
-    /// gives the same bits.
+    /// Steps strategy `s` through the lanes' paths, with the vector instructions of
+    /// `self.isa` (every set gives the same bits: see [`crate::simd`]).
     fn run_strategy(&mut self, sim: &Simulation, s: usize, lanes: usize) {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            unsafe { self.run_strategy_avx2(sim, s, lanes) };
-            return;
-        }
-        self.step_lanes(sim, s, lanes);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn run_strategy_avx2(&mut self, sim: &Simulation, s: usize, lanes: usize) {
-        self.step_lanes(sim, s, lanes);
+        let batch = self;
+        with_instruction_set!(
+            batch.isa,
+            |batch: &mut Batch, sim: &Simulation, s: usize, lanes: usize| batch
+                .step_lanes(sim, s, lanes)
+        )
     }
 
     /// [`super::path`]'s `run_strategy`, lane by lane in lockstep.

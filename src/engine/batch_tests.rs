@@ -2,8 +2,9 @@
 //! (outcomes, histograms, sums), whatever the rule, routing, fees, glide path, stress,
 //! market or path count.
 
-use super::{Simulation, batch, run_with};
+use super::{Simulation, batch, run_kernel};
 use crate::scenario;
+use crate::simd::InstructionSet;
 use std::path::Path;
 
 fn sim(toml: &str) -> Simulation {
@@ -13,19 +14,22 @@ fn sim(toml: &str) -> Simulation {
     }
 }
 
-/// Runs `sim` (and its stresses) both ways and asserts the same results.
+/// Runs `sim` (and its stresses) path by path and with the kernel compiled for every
+/// instruction set this processor has, and asserts the same results.
 fn same_both_ways(sim: &Simulation) {
     assert!(batch::covers(sim), "the kernel should cover this scenario");
     let mut stresses = vec![None];
     stresses.extend(sim.stresses.iter().map(|s| Some(&s.stress)));
     for stress in stresses {
-        let lockstep = run_with(sim, stress, &|_| {}, true);
-        let scalar = run_with(sim, stress, &|_| {}, false);
-        assert_eq!(
-            lockstep, scalar,
-            "{}: lockstep and scalar runs differ",
-            sim.name
-        );
+        let scalar = run_kernel(sim, stress, &|_| {}, None);
+        for isa in InstructionSet::available() {
+            let lockstep = run_kernel(sim, stress, &|_| {}, Some(isa));
+            assert_eq!(
+                lockstep, scalar,
+                "{}: lockstep ({isa:?}) and scalar runs differ",
+                sim.name
+            );
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use crate::metrics::accumulate::{ChunkSums, Histograms};
 use crate::metrics::{RunResults, StressSummary, summarize};
 use crate::mortality::LifeTable;
 use crate::portfolio::{Holdings, TargetAllocation};
+use crate::simd::InstructionSet;
 use crate::strategy::Strategy;
 use crate::stress::{NamedStress, Stress};
 use path::{PathScratch, simulate_path};
@@ -217,6 +218,17 @@ fn run_with(
     progress: &(dyn Fn(u64) + Sync),
     lockstep: bool,
 ) -> RunResults {
+    run_kernel(sim, stress, progress, lockstep.then(InstructionSet::widest))
+}
+
+/// [`run_with`], the lockstep kernel compiled for a given instruction set (`None`: path by
+/// path).
+fn run_kernel(
+    sim: &Simulation,
+    stress: Option<&Stress>,
+    progress: &(dyn Fn(u64) + Sync),
+    lockstep: Option<InstructionSet>,
+) -> RunResults {
     let n_strat = sim.strategies.len();
     let paths = sim.path_count();
     let years = sim.years;
@@ -270,8 +282,8 @@ fn run_with(
                     }
                     sums.add_path(out, sim.baseline);
                 };
-            if lockstep {
-                let batch = batch.get_or_insert_with(|| batch::Batch::new(sim));
+            if let Some(isa) = lockstep {
+                let batch = batch.get_or_insert_with(|| batch::Batch::new(sim, isa));
                 for k0 in (0..count).step_by(batch::LANES) {
                     let lanes = (count - k0).min(batch::LANES);
                     batch.simulate(sim, first + k0, k0, lanes, stress);

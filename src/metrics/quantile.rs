@@ -3,6 +3,7 @@
 //! paths x years.
 
 use super::{PERCENTILES, Percentiles};
+use crate::simd::{InstructionSet, with_instruction_set};
 
 /// R-7 quantile of ascending-sorted values; `NaN` for an empty slice.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -136,6 +137,20 @@ impl WealthHistogram {
     /// Adds every value of `values`: the same counts as adding them one by one, with the
     /// logarithms computed many at a time.
     pub fn add_all(&mut self, values: &[f64]) {
+        self.add_all_with(InstructionSet::widest(), values);
+    }
+
+    /// [`WealthHistogram::add_all`] compiled for `set` (every set gives the same counts).
+    pub(crate) fn add_all_with(&mut self, set: InstructionSet, values: &[f64]) {
+        let hist = self;
+        with_instruction_set!(set, |hist: &mut WealthHistogram, values: &[f64]| hist
+            .add_all_any(values))
+    }
+
+    /// [`WealthHistogram::add_all`] for any instruction set: no multiply and add is ever
+    /// fused, so every set gives the same bits and the same bins.
+    #[inline(always)]
+    fn add_all_any(&mut self, values: &[f64]) {
         const AT_ONCE: usize = 64;
         let mut y = [0.0; AT_ONCE];
         for part in values.chunks(AT_ONCE) {
@@ -406,6 +421,18 @@ mod tests {
         many.add_all(&values);
         assert_eq!(one, many);
         assert_eq!(many.count(), values.len() as u64);
+        // Every compiled copy this processor runs, including the edges' exact fallback.
+        let edges = (0..(WEALTH_BINS + 2)).map(|k| 10f64.powf(k as f64 / BINS_PER_DECADE as f64));
+        values.extend(edges.flat_map(|e| [e, e.next_up(), e.next_down()]));
+        let mut one = WealthHistogram::new();
+        for &v in &values {
+            one.add(v);
+        }
+        for set in crate::simd::InstructionSet::available() {
+            let mut many = WealthHistogram::new();
+            many.add_all_with(set, &values);
+            assert_eq!(one, many, "{set:?}");
+        }
     }
 
     #[test]
