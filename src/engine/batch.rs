@@ -8,9 +8,9 @@
 //! the same order, so results are bit-identical (the tests compare whole runs on many
 //! scenarios). Year-end records are buffered for the whole chunk and replayed cell by cell
 //! ([`ChunkRecords`]), which gives every floating-point sum of the aggregation the scalar
-//! engine's sequence. It covers the untaxed portfolio with withdrawals at the start of a
-//! step and without income, cash reserves or a life table; the driver runs everything else
-//! through the scalar path ([`covers`]).
+//! engine's sequence. It covers the untaxed portfolio (income streams included) with
+//! withdrawals at the start of a step and without cash reserves or a life table; the driver
+//! runs everything else through the scalar path ([`covers`]).
 
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
 #![allow(clippy::needless_range_loop)]
@@ -31,6 +31,7 @@ use crate::withdrawal::YearContext;
 pub(crate) const LANES: usize = 32;
 
 type Lanes = [f64; LANES];
+const NO_INCOME: Lanes = [0.0; LANES];
 /// Per lane all ones (true) or all zeros: selecting with bit operations keeps the lanes'
 /// loops free of branches, so they vectorize on any x86-64.
 type Mask = [u64; LANES];
@@ -56,7 +57,6 @@ fn pick(m: u64, yes: f64, no: f64) -> f64 {
 pub(crate) fn covers(sim: &Simulation) -> bool {
     sim.household.is_none()
         && sim.cash_flows.withdrawal_timing == WithdrawalTiming::Start
-        && sim.income.is_empty()
         && sim.mortality.is_none()
         && sim.strategies.iter().all(|s| s.reserve.is_none())
 }
@@ -248,6 +248,8 @@ pub(crate) struct Batch {
     gross: Vec<Lanes>,
     /// Price level at the start of step `t`; entry `steps` is the end.
     cpi: Vec<Lanes>,
+    /// Income (Social Security, pensions) paid in step `t`; empty without income streams.
+    income: Vec<Lanes>,
     path_returns: Vec<StepReturns>,
     stress_scratch: Vec<StepReturns>,
     draws: DrawScratch,
@@ -272,6 +274,7 @@ impl Batch {
             at: 0,
             gross: vec![[1.0; LANES]; steps * n],
             cpi: vec![[1.0; LANES]; steps + 1],
+            income: vec![[0.0; LANES]; if sim.income.is_empty() { 0 } else { steps }],
             path_returns: vec![StepReturns::default(); steps],
             stress_scratch: Vec::with_capacity(steps),
             draws: DrawScratch::default(),
@@ -372,6 +375,19 @@ impl Batch {
                 }
             }
             self.cpi[self.steps][l] = cpi;
+        }
+        // Income as the scalar path computes it, from each lane's price levels.
+        if !self.income.is_empty() {
+            for (t, info) in self.calendar.iter().enumerate() {
+                for l in 0..LANES {
+                    self.income[t][l] = if l < lanes && info.retired {
+                        let cpi = self.cpi[t][l];
+                        sim.income.iter().map(|i| i.at(t as u32, spy, cpi)).sum()
+                    } else {
+                        0.0
+                    };
+                }
+            }
         }
     }
 
@@ -482,9 +498,10 @@ impl Batch {
             // Withdrawals.
             if info.retired && withdraws {
                 let mut due = ls.due;
+                let income = self.income.get(step).unwrap_or(&NO_INCOME);
                 if income_offsets {
-                    for d in &mut due {
-                        *d = (*d - 0.0).max(0.0);
+                    for l in 0..LANES {
+                        due[l] = (due[l] - income[l]).max(0.0);
                     }
                 }
                 let totals = ls.totals(n);
@@ -509,7 +526,7 @@ impl Batch {
                     let portfolio = totals[l];
                     if portfolio < due[l] {
                         st.out.withdrawals += 0.0 + portfolio;
-                        st.spent(0.0 + portfolio + 0.0, cpi[l]);
+                        st.spent(0.0 + portfolio + income[l], cpi[l]);
                         st.holdings.clear();
                         st.reserve = 0.0;
                         st.ruin(step as u32, retirement, spy, cpi[l]);
@@ -522,7 +539,7 @@ impl Batch {
                             strategy.withdrawals,
                         );
                         st.out.withdrawals += 0.0 + taken;
-                        st.spent(due[l] + 0.0, cpi[l]);
+                        st.spent(due[l] + income[l], cpi[l]);
                     }
                     ls.load(l, st);
                 }
@@ -542,7 +559,7 @@ impl Batch {
                 for l in 0..LANES {
                     let w = ls.withdrawals[l];
                     ls.withdrawals[l] = pick(takes[l], w + (0.0 + due[l]), w);
-                    let real = (due[l] + 0.0) / cpi[l];
+                    let real = (due[l] + income[l]) / cpi[l];
                     let (y, t) = (ls.year_spending_real[l], ls.spending_real[l]);
                     ls.year_spending_real[l] = pick(paid[l], y, y + real);
                     ls.spending_real[l] = pick(paid[l], t, t + real);

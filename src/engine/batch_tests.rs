@@ -211,6 +211,73 @@ withdrawal = {{ rule = "percent", rate = 0.05 }}
     same_both_ways(&sim);
 }
 
+/// Social Security and a pension without COLA: a spending need the income partly covers
+/// (constant real), and in some years wholly (a need below the income), the percent rule
+/// (income does not offset it), ruin on some paths, and lanes left empty.
+#[test]
+fn income_streams_offsetting_withdrawals() {
+    let toml = |need: u32| {
+        format!(
+            r#"
+version = 1
+name = "lockstep income"
+[household]
+age = 60
+birth_year = 1966
+retirement_age = 63
+horizon_age = 95
+[simulation]
+paths = 77
+seed = 5
+step = "monthly"
+{MARKET}
+[portfolio]
+initial_balance = 600000
+[cash_flows]
+contribution = 12000
+withdrawal_amount = {need}
+[[income]]
+name = "Social Security"
+kind = "social_security"
+pia = 2600
+claim_age = 67
+[[income]]
+name = "pension"
+kind = "pension"
+amount = 9000
+start_age = 65
+[[strategy]]
+name = "need"
+rebalance = "threshold"
+band = 0.05
+contributions = "most_underweight"
+withdrawals = "most_overweight"
+[[strategy]]
+name = "need, pro rata"
+rebalance = "calendar"
+frequency = "annual"
+[[strategy]]
+name = "percent"
+rebalance = "none"
+withdrawal = {{ rule = "percent", rate = 0.045 }}
+"#
+        )
+    };
+    let mut failures = 0;
+    for need in [30_000, 70_000] {
+        let sim = sim(&toml(need));
+        assert!(!sim.income.is_empty());
+        let results = run_kernel(&sim, None, &|_| {}, None);
+        failures += results
+            .strategies
+            .iter()
+            .map(|s| ((1.0 - s.success_rate) * 77.0).round() as u32)
+            .sum::<u32>();
+        same_both_ways(&sim);
+    }
+    assert!(failures > 0, "the test needs some ruined paths");
+}
+
 #[test]
 fn shipped_scenarios_the_kernel_covers() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
