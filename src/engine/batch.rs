@@ -8,14 +8,17 @@
 //! the same order, so results are bit-identical (the tests compare whole runs on many
 //! scenarios). Year-end records are buffered for the whole chunk and replayed cell by cell
 //! ([`ChunkRecords`]), which gives every floating-point sum of the aggregation the scalar
-//! engine's sequence. It covers the untaxed portfolio (income streams included) with
-//! withdrawals at the start of a step and without cash reserves or a life table; the driver
+//! engine's sequence. It covers the untaxed portfolio (income streams and cash reserves
+//! included) with withdrawals at the start of a step and without a life table; the driver
 //! runs everything else through the scalar path ([`covers`]).
 
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
 #![allow(clippy::needless_range_loop)]
 
-use super::path::{NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, finish_states};
+use super::path::{
+    NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, finish_states, pay_withdrawal,
+    refill_reserve,
+};
 use super::path_rng;
 use super::{CHUNK_PATHS, Simulation};
 use crate::cashflow::WithdrawalTiming;
@@ -58,7 +61,6 @@ pub(crate) fn covers(sim: &Simulation) -> bool {
     sim.household.is_none()
         && sim.cash_flows.withdrawal_timing == WithdrawalTiming::Start
         && sim.mortality.is_none()
-        && sim.strategies.iter().all(|s| s.reserve.is_none())
 }
 
 /// What a year-end record is about: every path of a chunk makes the same sequence of them
@@ -142,6 +144,8 @@ struct LaneState {
     withdrawals: Lanes,
     spending_real: Lanes,
     year_spending_real: Lanes,
+    /// The strategy's cash reserve (zero without one).
+    reserve: Lanes,
     failed: Mask,
     /// Each step's share of this retirement year's withdrawal (from the lane's
     /// `WithdrawalState`), divided once a year.
@@ -166,6 +170,7 @@ impl LaneState {
             withdrawals: [0.0; LANES],
             spending_real: [0.0; LANES],
             year_spending_real: [0.0; LANES],
+            reserve: [0.0; LANES],
             failed: [0; LANES],
             due: [0.0; LANES],
         }
@@ -188,6 +193,7 @@ impl LaneState {
         self.withdrawals[l] = st.out.withdrawals;
         self.spending_real[l] = st.out.spending_real;
         self.year_spending_real[l] = st.year_spending_real;
+        self.reserve[l] = st.reserve;
         self.failed[l] = mask(st.out.failed);
         self.due[l] = st.withdrawal.annual / self.steps_per_year;
     }
@@ -207,6 +213,7 @@ impl LaneState {
         st.out.withdrawals = self.withdrawals[l];
         st.out.spending_real = self.spending_real[l];
         st.year_spending_real = self.year_spending_real[l];
+        st.reserve = self.reserve[l];
     }
 
     fn holdings(&self, l: usize, n: usize) -> Holdings {
@@ -421,6 +428,8 @@ impl Batch {
             no_fees,
             period,
         } = StrategyRun::new(sim, s);
+        let has_reserve = strategy.reserve.is_some();
+        let reserve_growth = sim.reserve_growth[s];
         let mut look_in = period;
 
         let mut ls = LaneState::new(spy);
@@ -484,13 +493,20 @@ impl Batch {
                             years_left: retirement_years
                                 .saturating_sub(info.retirement_year)
                                 .max(1),
-                            wealth: totals[l] + st.reserve,
+                            wealth: totals[l] + ls.reserve[l],
                             cpi: cpi[l],
                             last_year_return: st.last_year_return(info.retirement_year),
                             age: sim.start_age.map(|a| a + step as u32 / spy),
                         };
                         st.mark_anniversary_twr();
-                        rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                        let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                        if has_reserve {
+                            st.holdings = ls.holdings(l, n);
+                            st.reserve = ls.reserve[l];
+                            refill_reserve(st, strategy, annual, ctx.last_year_return, target);
+                            ls.set_holdings(l, &st.holdings);
+                            ls.reserve[l] = st.reserve;
+                        }
                         ls.due[l] = st.withdrawal.annual / f64::from(spy);
                     }
                 }
@@ -505,13 +521,23 @@ impl Batch {
                     }
                 }
                 let totals = ls.totals(n);
+                // The cash reserve pays first, the portfolio the rest. (Without a reserve,
+                // `due.min(0.0)` is 0 and `due - 0.0` is `due`: the same bits.)
+                let mut from_reserve = [0.0; LANES];
+                let mut rest = due;
+                if has_reserve {
+                    for l in 0..LANES {
+                        from_reserve[l] = due[l].min(ls.reserve[l]);
+                        rest[l] = due[l] - from_reserve[l];
+                    }
+                }
                 // Lanes whose withdrawal is settled: failed, or handled by the scalar code.
                 let mut paid = skip;
                 let mut rare = [0; LANES];
-                // `!(due < total)`, not `due >= total`: the scalar code's test, NaN included.
+                // `!(rest < total)`, not `rest >= total`: the scalar code's test, NaN included.
                 #[allow(clippy::neg_cmp_op_on_partial_ord)]
                 for l in 0..LANES {
-                    rare[l] = !skip[l] & mask(due[l] > 0.0) & mask(!(due[l] < totals[l]));
+                    rare[l] = !skip[l] & mask(due[l] > 0.0) & mask(!(rest[l] < totals[l]));
                 }
                 // Visit the lanes one by one only if one needs it (usually none does).
                 let visit = if any(&rare) { LANES } else { 0 };
@@ -523,42 +549,40 @@ impl Batch {
                     paid[l] = u64::MAX;
                     let st = &mut self.states[l][s];
                     ls.store(l, n, st);
-                    let portfolio = totals[l];
-                    if portfolio < due[l] {
-                        st.out.withdrawals += 0.0 + portfolio;
-                        st.spent(0.0 + portfolio + income[l], cpi[l]);
-                        st.holdings.clear();
-                        st.reserve = 0.0;
-                        st.ruin(step as u32, retirement, spy, cpi[l]);
-                        skip[l] = u64::MAX;
-                    } else {
-                        let taken = rebalance::withdraw(
-                            &mut st.holdings,
-                            due[l],
-                            target,
-                            strategy.withdrawals,
-                        );
-                        st.out.withdrawals += 0.0 + taken;
-                        st.spent(due[l] + income[l], cpi[l]);
+                    match pay_withdrawal(st, due[l], target, strategy.withdrawals) {
+                        Err(all) => {
+                            st.spent(all + income[l], cpi[l]);
+                            st.ruin(step as u32, retirement, spy, cpi[l]);
+                            skip[l] = u64::MAX;
+                        }
+                        Ok(()) => st.spent(due[l] + income[l], cpi[l]),
                     }
                     ls.load(l, st);
                 }
                 let mut takes = [0; LANES];
+                let mut sells = [0; LANES];
                 for l in 0..LANES {
                     takes[l] = !paid[l] & mask(due[l] > 0.0);
+                    sells[l] = takes[l] & mask(rest[l] > 0.0);
+                }
+                if has_reserve {
+                    for l in 0..LANES {
+                        let r = ls.reserve[l];
+                        ls.reserve[l] = pick(takes[l], r - from_reserve[l], r);
+                    }
                 }
                 withdraw(
                     &mut ls,
                     n,
-                    &due,
+                    &rest,
                     &totals,
                     target,
                     strategy.withdrawals,
-                    &takes,
+                    &sells,
                 );
                 for l in 0..LANES {
                     let w = ls.withdrawals[l];
-                    ls.withdrawals[l] = pick(takes[l], w + (0.0 + due[l]), w);
+                    ls.withdrawals[l] = pick(takes[l], w + (from_reserve[l] + rest[l]), w);
                     let real = (due[l] + income[l]) / cpi[l];
                     let (y, t) = (ls.year_spending_real[l], ls.spending_real[l]);
                     ls.year_spending_real[l] = pick(paid[l], y, y + real);
@@ -593,6 +617,16 @@ impl Batch {
                     }
                 }
             }
+            if has_reserve {
+                // The reserve's interest, a market gain (as the scalar path counts it).
+                for l in 0..LANES {
+                    let r = ls.reserve[l];
+                    let earns = !skip[l] & mask(r > 0.0);
+                    let interest = r * reserve_growth;
+                    ls.reserve[l] = pick(earns, r + interest, r);
+                    gains[l] = pick(earns, gains[l] + interest, gains[l]);
+                }
+            }
             let after = ls.totals(n);
             for l in 0..LANES {
                 if !no_fees {
@@ -610,7 +644,7 @@ impl Batch {
                 ls.sum_r[l] = pick(grew, ls.sum_r[l] + r, ls.sum_r[l]);
                 ls.sum_r2[l] = pick(grew, ls.sum_r2[l] + r * r, ls.sum_r2[l]);
                 ls.live_steps[l] += pick(grew, 1.0, 0.0);
-                let w = after[l] + 0.0;
+                let w = after[l] + ls.reserve[l];
                 wealth[l] = w;
                 let peak = ls.peak[l];
                 let rises = mask(w > peak);

@@ -481,11 +481,37 @@ pub(super) fn finish_states<S: YearEndSink>(
     }
 }
 
+/// On a retirement anniversary, after the year's withdrawal (`annual`) is set: tops the
+/// strategy's cash reserve (if it has one) up to its years of spending from the portfolio,
+/// if its refill rule allows (`last_year_return`: the portfolio's return over the year just
+/// ended).
+pub(super) fn refill_reserve(
+    st: &mut StrategyState,
+    strategy: &Strategy,
+    annual: f64,
+    last_year_return: Option<f64>,
+    target: &TargetAllocation,
+) {
+    let Some(reserve) = strategy.reserve else {
+        return;
+    };
+    let allowed = match reserve.refill {
+        Refill::Always => true,
+        Refill::AfterGains => last_year_return.is_none_or(|r| r > 0.0),
+    };
+    let want = reserve.years * annual - st.reserve;
+    if allowed && want > 0.0 {
+        let move_in = want.min(st.holdings.total());
+        rebalance::withdraw(&mut st.holdings, move_in, target, strategy.withdrawals);
+        st.reserve += move_in;
+    }
+}
+
 /// Pays `due` at once: from the cash reserve first, then from the portfolio by `routing`.
 /// When the portfolio cannot pay its part, everything left is paid out (counted as
 /// withdrawn), the strategy holds nothing, and `Err` carries the dollars paid.
 #[inline]
-fn pay_withdrawal(
+pub(super) fn pay_withdrawal(
     st: &mut StrategyState,
     due: f64,
     target: &TargetAllocation,
@@ -697,23 +723,7 @@ impl PathContext<'_> {
                     };
                     st.mark_anniversary_twr();
                     let annual = rule.annual_withdrawal(&mut st.withdrawal, &ctx);
-                    if let Some(reserve) = strategy.reserve {
-                        let allowed = match reserve.refill {
-                            Refill::Always => true,
-                            Refill::AfterGains => ctx.last_year_return.is_none_or(|r| r > 0.0),
-                        };
-                        let want = reserve.years * annual - st.reserve;
-                        if allowed && want > 0.0 {
-                            let move_in = want.min(st.holdings.total());
-                            rebalance::withdraw(
-                                &mut st.holdings,
-                                move_in,
-                                target,
-                                strategy.withdrawals,
-                            );
-                            st.reserve += move_in;
-                        }
-                    }
+                    refill_reserve(st, strategy, annual, ctx.last_year_return, target);
                 }
                 let mut due = st.withdrawal.annual / f64::from(spy);
                 if timing == WithdrawalTiming::EndReal {
