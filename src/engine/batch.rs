@@ -436,9 +436,9 @@ impl Batch {
             fee,
             no_fees,
             period,
+            reserve_growth,
         } = StrategyRun::new(sim, s);
         let has_reserve = EXTRAS && strategy.reserve.is_some();
-        let reserve_growth = sim.reserve_growth[s];
         let mut look_in = period;
 
         let mut ls = LaneState::new(spy);

@@ -602,6 +602,8 @@ pub(super) struct StrategyRun<'a> {
     pub(super) no_fees: bool,
     /// Steps between the rebalancing rule's looks (0: never looks).
     pub(super) period: u32,
+    /// The cash reserve's interest per step (0 without a reserve).
+    pub(super) reserve_growth: f64,
 }
 
 impl<'a> StrategyRun<'a> {
@@ -621,6 +623,7 @@ impl<'a> StrategyRun<'a> {
             fee,
             no_fees: fee.iter().all(|&f| f == 1.0),
             period: strategy.rule.look_period(sim.steps_per_year).unwrap_or(0),
+            reserve_growth: sim.reserve_growth[s],
         }
     }
 }
@@ -656,8 +659,8 @@ impl PathContext<'_> {
             fee,
             no_fees,
             period,
+            reserve_growth,
         } = StrategyRun::new(sim, s);
-        let reserve_growth = sim.reserve_growth[s];
         // Months per step: with monthly steps, monthly withdrawals are start-of-step ones.
         let months = 12 / spy.max(1);
         let timing = match plan.withdrawal_timing {
