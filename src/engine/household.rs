@@ -34,6 +34,13 @@ pub(crate) fn simulate<S: YearEndSink>(
     scratch: &mut PathScratch,
     sink: &mut S,
 ) {
+    // Households pay withdrawals at the start of a step only; the scenario check rejects
+    // other timings with accounts, so a `Simulation` built in code must not ask for them.
+    debug_assert_eq!(
+        sim.cash_flows.withdrawal_timing,
+        crate::cashflow::WithdrawalTiming::Start,
+        "the household engine pays withdrawals at the start of a step only"
+    );
     let spy = sim.steps_per_year;
     let steps = sim.steps();
     let fee = &sim.fee_factors;
