@@ -8,16 +8,16 @@
 //! the same order, so results are bit-identical (the tests compare whole runs on many
 //! scenarios). Year-end records are buffered for the whole chunk and replayed cell by cell
 //! ([`ChunkRecords`]), which gives every floating-point sum of the aggregation the scalar
-//! engine's sequence. It covers the untaxed portfolio (income streams and cash reserves
-//! included) with withdrawals at the start of a step and without a life table; the driver
-//! runs everything else through the scalar path ([`covers`]).
+//! engine's sequence. It covers the untaxed portfolio (income streams, cash reserves and
+//! life tables included) with withdrawals at the start of a step; the driver runs
+//! everything else through the scalar path ([`covers`]).
 
 // Lane loops index several arrays by lane on purpose: that is the layout being vectorized.
 #![allow(clippy::needless_range_loop)]
 
 use super::path::{
-    NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, finish_states, pay_withdrawal,
-    refill_reserve,
+    NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, end_step, finish_states,
+    pay_withdrawal, refill_reserve,
 };
 use super::path_rng;
 use super::{CHUNK_PATHS, Simulation};
@@ -58,9 +58,7 @@ fn pick(m: u64, yes: f64, no: f64) -> f64 {
 
 /// Whether the lockstep kernel covers this simulation (the rest runs path by path).
 pub(crate) fn covers(sim: &Simulation) -> bool {
-    sim.household.is_none()
-        && sim.cash_flows.withdrawal_timing == WithdrawalTiming::Start
-        && sim.mortality.is_none()
+    sim.household.is_none() && sim.cash_flows.withdrawal_timing == WithdrawalTiming::Start
 }
 
 /// What a year-end record is about: every path of a chunk makes the same sequence of them
@@ -86,6 +84,8 @@ pub(crate) struct ChunkRecords {
     solvent: Vec<bool>,
     /// The next record of the batch being simulated.
     next: usize,
+    /// Working space of `replay`: a spending cell's values from the paths still alive.
+    lived: Vec<f64>,
 }
 
 impl ChunkRecords {
@@ -104,6 +104,8 @@ impl ChunkRecords {
         i
     }
 
+    /// Record `i` of path `p`. For a spending cell `solvent` says whether the path recorded
+    /// it at all (a path after its death does not).
     fn set(&mut self, i: usize, p: usize, nominal: f64, real: f64, solvent: bool) {
         let k = i * CHUNK_PATHS + p;
         self.nominal[k] = nominal;
@@ -112,7 +114,7 @@ impl ChunkRecords {
     }
 
     /// Sends the first `paths` paths' records to the aggregation, cell by cell.
-    pub(crate) fn replay(&self, paths: usize, rec: &mut YearRecorder) {
+    pub(crate) fn replay(&mut self, paths: usize, rec: &mut YearRecorder) {
         for (i, &cell) in self.cells[..self.next].iter().enumerate() {
             let at = i * CHUNK_PATHS;
             let real = &self.real[at..at + paths];
@@ -122,7 +124,18 @@ impl ChunkRecords {
                     let solvent = &self.solvent[at..at + paths];
                     rec.record_paths(s, year, nominal, real, solvent);
                 }
-                Cell::Spending { s, year } => rec.record_spending_paths(s, year, real),
+                Cell::Spending { s, year } => {
+                    let recorded = &self.solvent[at..at + paths];
+                    if recorded.iter().all(|&r| r) {
+                        rec.record_spending_paths(s, year, real);
+                    } else {
+                        // Paths after their death recorded no spending: the others, in order.
+                        self.lived.clear();
+                        let lived = real.iter().zip(recorded).filter(|(_, r)| **r);
+                        self.lived.extend(lived.map(|(&x, _)| x));
+                        rec.record_spending_paths(s, year, &self.lived);
+                    }
+                }
             }
         }
     }
@@ -249,14 +262,17 @@ pub(crate) struct Batch {
     isa: InstructionSet,
     n: usize,
     steps: usize,
-    /// The batch's first path within its chunk.
-    at: usize,
+    /// Each lane's path, as its position in the chunk (unused lanes: 0).
+    slots: [usize; LANES],
     /// Gross return of asset `a` in step `t`: `gross[t * n + a][lane]`.
     gross: Vec<Lanes>,
     /// Price level at the start of step `t`; entry `steps` is the end.
     cpi: Vec<Lanes>,
     /// Income (Social Security, pensions) paid in step `t`; empty without income streams.
     income: Vec<Lanes>,
+    /// The step each lane's path ends at: the horizon, or with a life table the end of the
+    /// year of death.
+    end: [u32; LANES],
     path_returns: Vec<StepReturns>,
     stress_scratch: Vec<StepReturns>,
     draws: DrawScratch,
@@ -265,6 +281,11 @@ pub(crate) struct Batch {
     states: Vec<Vec<StrategyState>>,
     /// Each path's outcomes, one per strategy, after [`Batch::simulate`].
     pub(crate) out: Vec<Vec<PathOutcome>>,
+    /// A chunk's outcomes after [`Batch::simulate_chunk`]: path `k` of the chunk, strategy
+    /// `s` at `k * strategies + s`.
+    pub(crate) chunk_out: Vec<PathOutcome>,
+    /// The chunk's positions in the order they are batched.
+    order: Vec<usize>,
     /// The chunk's year-end records, to replay into the aggregation.
     pub(crate) records: ChunkRecords,
 }
@@ -278,41 +299,78 @@ impl Batch {
             isa,
             n,
             steps,
-            at: 0,
+            slots: [0; LANES],
             gross: vec![[1.0; LANES]; steps * n],
             cpi: vec![[1.0; LANES]; steps + 1],
             income: vec![[0.0; LANES]; if sim.income.is_empty() { 0 } else { steps }],
+            end: [steps as u32; LANES],
             path_returns: vec![StepReturns::default(); steps],
             stress_scratch: Vec::with_capacity(steps),
             draws: DrawScratch::default(),
             calendar: StepInfo::calendar(sim),
             states: vec![vec![StrategyState::new(sim.initial); strategies]; LANES],
             out: vec![vec![PathOutcome::default(); strategies]; LANES],
+            chunk_out: Vec::with_capacity(CHUNK_PATHS * strategies),
+            order: Vec::with_capacity(CHUNK_PATHS),
             records: ChunkRecords::default(),
         }
     }
 
-    /// Simulates paths `first..first + lanes` (`lanes <= LANES`) for every strategy; they
-    /// are paths `at..at + lanes` of their chunk.
+    /// Simulates the `count` paths of the chunk starting at path `first` into `chunk_out`,
+    /// [`LANES`] at a time, and their year-end records into `records`.
+    ///
+    /// With a life table, paths that end at about the same time share a batch (ordered by
+    /// their last step), so a batch whose paths have all ended skips to its records.
+    /// Outcomes and records are kept by the path's position, so the aggregation still
+    /// receives them in path order.
+    pub(crate) fn simulate_chunk(
+        &mut self,
+        sim: &Simulation,
+        first: usize,
+        count: usize,
+        stress: Option<&Stress>,
+    ) {
+        let strategies = sim.strategies.len();
+        self.order.clear();
+        self.order.extend(0..count);
+        if sim.mortality.is_some() {
+            self.order.sort_by_key(|&k| end_step(sim, first + k));
+        }
+        self.chunk_out
+            .resize(count * strategies, PathOutcome::default());
+        for k0 in (0..count).step_by(LANES) {
+            let lanes = (count - k0).min(LANES);
+            let mut slots = [0; LANES];
+            slots[..lanes].copy_from_slice(&self.order[k0..k0 + lanes]);
+            self.simulate(sim, first, &slots[..lanes], stress);
+            for (l, &k) in slots[..lanes].iter().enumerate() {
+                self.chunk_out[k * strategies..(k + 1) * strategies].copy_from_slice(&self.out[l]);
+            }
+        }
+    }
+
+    /// Simulates, for every strategy, the paths of the chunk starting at path `first` that
+    /// sit at positions `slots` in it (at most [`LANES`]; lane `l` takes `slots[l]`).
     pub(crate) fn simulate(
         &mut self,
         sim: &Simulation,
         first: usize,
-        at: usize,
-        lanes: usize,
+        slots: &[usize],
         stress: Option<&Stress>,
     ) {
-        debug_assert!(lanes <= LANES && at + lanes <= CHUNK_PATHS);
-        self.at = at;
+        let lanes = slots.len();
+        debug_assert!(lanes <= LANES && slots.iter().all(|&p| p < CHUNK_PATHS));
+        self.slots = [0; LANES];
+        self.slots[..lanes].copy_from_slice(slots);
         self.draw(sim, first, lanes, stress);
         self.records.next = 0;
         for s in 0..sim.strategies.len() {
             self.run_strategy(sim, s, lanes);
         }
-        let end = self.steps as u32;
         for l in 0..lanes {
-            let cpi = self.cpi[self.steps][l];
-            // Without a life table every path lives to the horizon: nothing more to record.
+            let end = self.end[l];
+            let cpi = self.cpi[end as usize][l];
+            // The years after a death were recorded in the step loop.
             finish_states(
                 sim,
                 &mut self.states[l],
@@ -325,12 +383,20 @@ impl Batch {
     }
 
     /// Draws every lane's returns (the scalar path's draws, path by path) and lays them out
-    /// by step; unused lanes get flat markets.
+    /// by step; unused lanes get flat markets (and with a life table are dead from the
+    /// start, so a batch whose paths have all ended can skip to its records).
     fn draw(&mut self, sim: &Simulation, first: usize, lanes: usize, stress: Option<&Stress>) {
         let n = self.n;
         let spy = sim.steps_per_year;
         let retirement = sim.cash_flows.retirement_step.min(sim.steps());
         for l in 0..LANES {
+            self.end[l] = if l < lanes {
+                end_step(sim, first + self.slots[l])
+            } else if sim.mortality.is_some() {
+                0
+            } else {
+                self.steps as u32
+            };
             if l >= lanes {
                 for g in &mut self.gross {
                     g[l] = 1.0;
@@ -340,7 +406,7 @@ impl Batch {
                 }
                 continue;
             }
-            let path = first + l;
+            let path = first + self.slots[l];
             let mut rng = path_rng(sim.seed, path);
             if stress.is_none()
                 && let Some((columns, inflation)) =
@@ -400,11 +466,14 @@ impl Batch {
 
     /// Steps strategy `s` through the lanes' paths, with the vector instructions of
     /// `self.isa` (every set gives the same bits: see [`crate::simd`]).
-    /// A strategy without income or a cash reserve runs a copy compiled without them
+    /// A strategy without income, a cash reserve or a life table runs a copy compiled without
+    /// them
     /// (`EXTRAS = false`), as fast as before they were covered.
     fn run_strategy(&mut self, sim: &Simulation, s: usize, lanes: usize) {
         let batch = self;
-        let extras = !sim.income.is_empty() || sim.strategies[s].reserve.is_some();
+        let extras = !sim.income.is_empty()
+            || sim.strategies[s].reserve.is_some()
+            || sim.mortality.is_some();
         with_instruction_set!(
             batch.isa,
             |batch: &mut Batch, sim: &Simulation, s: usize, lanes: usize, extras: bool| {
@@ -418,7 +487,7 @@ impl Batch {
     }
 
     /// [`super::path`]'s `run_strategy`, lane by lane in lockstep. `EXTRAS`: whether the
-    /// scenario has income or the strategy a cash reserve.
+    /// scenario has income or a life table, or the strategy a cash reserve.
     #[inline(always)]
     fn step_lanes<const EXTRAS: bool>(&mut self, sim: &Simulation, s: usize, lanes: usize) {
         let n = self.n;
@@ -439,6 +508,7 @@ impl Batch {
             reserve_growth,
         } = StrategyRun::new(sim, s);
         let has_reserve = EXTRAS && strategy.reserve.is_some();
+        let mortal = EXTRAS && sim.mortality.is_some();
         let mut look_in = period;
 
         let mut ls = LaneState::new(spy);
@@ -451,10 +521,11 @@ impl Batch {
         let i = self.records.push(Cell::Wealth { s, year: 0 });
         for l in 0..lanes {
             self.records
-                .set(i, self.at + l, initial_total, initial_total, true);
+                .set(i, self.slots[l], initial_total, initial_total, true);
         }
 
-        for (step, info) in self.calendar.iter().enumerate() {
+        for step in 0..self.calendar.len() {
+            let info = self.calendar[step];
             let target = &targets[step.min(targets.len() - 1)];
             if period > 0 {
                 look_in -= 1;
@@ -464,8 +535,31 @@ impl Batch {
                 look_in = period;
             }
             let cpi = self.cpi[step];
-            // Lanes that ended the step early (ruined in it) or were ruined before.
-            let mut skip = ls.failed;
+            // Lanes whose path has ended: the estate stays as it was, and later year ends
+            // record it unchanged (as the scalar path's `finish_states` does).
+            let mut dead = [0; LANES];
+            if mortal {
+                for l in 0..LANES {
+                    dead[l] = mask(step as u32 >= self.end[l]);
+                }
+            }
+            // Lanes that ended the step early (ruined in it), were ruined before, or died.
+            let mut skip = [0; LANES];
+            for l in 0..LANES {
+                skip[l] = ls.failed[l] | dead[l];
+            }
+            if mortal && skip.iter().all(|&m| m != 0) {
+                // Every path of the batch has ended: only its year-end records remain.
+                if info.year_end {
+                    let totals = ls.totals(n);
+                    let mut wealth = [0.0; LANES];
+                    for l in 0..LANES {
+                        wealth[l] = totals[l] + if has_reserve { ls.reserve[l] } else { 0.0 };
+                    }
+                    self.record_year_end(&mut ls, s, &info, step, lanes, &wealth, &dead);
+                }
+                continue;
+            }
 
             // 1. Cash flow: contributions.
             let contribution = info.contribution;
@@ -681,30 +775,51 @@ impl Batch {
                 }
             }
 
-            // 4. Year-end record: a failed lane (now or before) records zero, as the scalar
-            // `StrategyState::year_end` does.
+            // 4. Year-end record.
             if info.year_end {
-                let i = self.records.push(Cell::Wealth { s, year: info.year });
-                for l in 0..lanes {
-                    let (nominal, real, solvent) = if ls.failed[l] != 0 {
-                        (0.0, 0.0, false)
-                    } else {
-                        (wealth[l], wealth[l] / self.cpi[step + 1][l], true)
-                    };
-                    self.records.set(i, self.at + l, nominal, real, solvent);
-                }
-                if info.retired {
-                    let i = self.records.push(Cell::Spending { s, year: info.year });
-                    for l in 0..lanes {
-                        let real = ls.year_spending_real[l];
-                        self.records.set(i, self.at + l, 0.0, real, false);
-                        ls.year_spending_real[l] = 0.0;
-                    }
-                }
+                self.record_year_end(&mut ls, s, &info, step, lanes, &wealth, &dead);
             }
         }
         for l in 0..lanes {
             ls.store(l, n, &mut self.states[l][s]);
+        }
+    }
+
+    /// Year-end `info.year` of strategy `s`: each lane's wealth (zero once ruined, as the
+    /// scalar `StrategyState::year_end` records; after its path ended, the estate at the
+    /// price level of its end, as `finish_states` records) and, in retirement, the year's
+    /// spending (none from a path that has ended).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn record_year_end(
+        &mut self,
+        ls: &mut LaneState,
+        s: usize,
+        info: &StepInfo,
+        step: usize,
+        lanes: usize,
+        wealth: &Lanes,
+        dead: &Mask,
+    ) {
+        let i = self.records.push(Cell::Wealth { s, year: info.year });
+        for l in 0..lanes {
+            let (nominal, real, solvent) = if ls.failed[l] != 0 {
+                (0.0, 0.0, false)
+            } else if dead[l] != 0 {
+                let at_end = self.cpi[self.end[l] as usize][l];
+                (wealth[l], wealth[l] / at_end, true)
+            } else {
+                (wealth[l], wealth[l] / self.cpi[step + 1][l], true)
+            };
+            self.records.set(i, self.slots[l], nominal, real, solvent);
+        }
+        if info.retired {
+            let i = self.records.push(Cell::Spending { s, year: info.year });
+            for l in 0..lanes {
+                let real = ls.year_spending_real[l];
+                self.records.set(i, self.slots[l], 0.0, real, dead[l] == 0);
+                ls.year_spending_real[l] = 0.0;
+            }
         }
     }
 }

@@ -43,7 +43,8 @@ fn same_outcomes(sim: &Simulation, stress: Option<&Stress>, isa: InstructionSet)
     let mut kernel = batch::Batch::new(sim, isa);
     for first in (0..paths).step_by(batch::LANES) {
         let lanes = (paths - first).min(batch::LANES);
-        kernel.simulate(sim, first, first, lanes, stress);
+        let slots: Vec<usize> = (first..first + lanes).collect();
+        kernel.simulate(sim, 0, &slots, stress);
         for lane in 0..lanes {
             let path = first + lane;
             let scalar = simulate_one_path_stressed(sim, path, &mut NoSink, stress);
@@ -237,9 +238,9 @@ withdrawal = {{ rule = "percent", rate = 0.05 }}
 /// Social Security and a pension without COLA: a spending need the income partly covers
 /// (constant real), and in some years wholly (a need below the income), the percent rule
 /// (income does not offset it); cash reserves refilled always or after gains, under every
-/// routing and the guardrails rule; ruin on some paths, and lanes left empty.
+/// routing and the guardrails rule; a life table; ruin on some paths, and lanes left empty.
 #[test]
-fn income_streams_and_cash_reserves() {
+fn income_streams_cash_reserves_and_a_life_table() {
     let toml = |need: u32| {
         format!(
             r#"
@@ -307,7 +308,16 @@ cash_reserve = {{ years = 1, refill = "after_gains", rate = 0.0 }}
     };
     let mut failures = 0;
     for need in [30_000, 70_000] {
-        let sim = sim(&toml(need));
+        let mut sim = sim(&toml(need));
+        // Some paths also end at a drawn death (after or before ruin), on the even need.
+        if need == 70_000 {
+            sim.mortality = Some(crate::mortality::tests::synthetic());
+            let ends = (0..77).map(|p| super::path::end_step(&sim, p));
+            assert!(
+                ends.filter(|&e| e < sim.steps()).count() > 20,
+                "deaths needed"
+            );
+        }
         assert!(!sim.income.is_empty());
         let results = run_kernel(&sim, None, &|_| {}, None);
         failures += results

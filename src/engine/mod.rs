@@ -284,12 +284,9 @@ fn run_kernel(
                 };
             if let Some(isa) = lockstep {
                 let batch = batch.get_or_insert_with(|| batch::Batch::new(sim, isa));
-                for k0 in (0..count).step_by(batch::LANES) {
-                    let lanes = (count - k0).min(batch::LANES);
-                    batch.simulate(sim, first + k0, k0, lanes, stress);
-                    for lane in 0..lanes {
-                        keep(k0 + lane, &batch.out[lane], hist, sums);
-                    }
+                batch.simulate_chunk(sim, first, count, stress);
+                for (k, out) in batch.chunk_out.chunks(n_strat.max(1)).enumerate() {
+                    keep(k, out, hist, sums);
                 }
                 batch.records.replay(count, &mut sums.year_sink(hist));
             } else {
