@@ -16,8 +16,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::path::{
-    NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, end_step, finish_states,
-    pay_withdrawal, refill_reserve,
+    NoSink, PathOutcome, StepInfo, StrategyRun, StrategyState, drawn_steps, end_step,
+    finish_states, pay_withdrawal, refill_reserve,
 };
 use super::path_rng;
 use super::{CHUNK_PATHS, Simulation};
@@ -408,13 +408,14 @@ impl Batch {
             }
             let path = first + self.slots[l];
             let mut rng = path_rng(sim.seed, path);
+            // As the scalar path: only the steps the path lives (see `drawn_steps`).
+            let steps = drawn_steps(sim, self.end[l], stress);
             if stress.is_none()
                 && let Some((columns, inflation)) =
                     sim.market
-                        .fill_path_columns(&mut rng, self.steps, &mut self.draws)
+                        .fill_path_columns(&mut rng, steps, &mut self.draws)
             {
                 // Straight from the model's columns (no step-by-step layout in between).
-                let steps = self.steps;
                 for a in 0..n {
                     for (t, &g) in columns[a * steps..(a + 1) * steps].iter().enumerate() {
                         self.gross[t * n + a][l] = g;
@@ -428,11 +429,12 @@ impl Batch {
                 self.cpi[steps][l] = cpi;
                 continue;
             }
+            let returns = &mut self.path_returns[..steps];
             sim.market
-                .fill_path(path, &mut rng, &mut self.path_returns, &mut self.draws);
+                .fill_path(path, &mut rng, returns, &mut self.draws);
             if let Some(stress) = stress {
                 stress.apply(
-                    &mut self.path_returns,
+                    returns,
                     &mut self.stress_scratch,
                     spy,
                     retirement,
@@ -440,14 +442,14 @@ impl Batch {
                 );
             }
             let mut cpi = 1.0;
-            for (t, ret) in self.path_returns.iter().enumerate() {
+            for (t, ret) in returns.iter().enumerate() {
                 self.cpi[t][l] = cpi;
                 cpi *= ret.inflation_gross;
                 for a in 0..n {
                     self.gross[t * n + a][l] = ret.gross[a];
                 }
             }
-            self.cpi[self.steps][l] = cpi;
+            self.cpi[steps][l] = cpi;
         }
         // Income as the scalar path computes it, from each lane's price levels.
         if !self.income.is_empty() {

@@ -317,6 +317,19 @@ cash_reserve = {{ years = 1, refill = "after_gains", rate = 0.0 }}
                 ends.filter(|&e| e < sim.steps()).count() > 20,
                 "deaths needed"
             );
+            // Paths draw returns only for the steps they live; a stress test draws them
+            // all. A stress that changes nothing (a 0% crash) must give the same results.
+            let no_op = Stress::Crash {
+                drop: 0.0,
+                assets: vec![0],
+            };
+            for kernel in [None, Some(InstructionSet::widest())] {
+                assert_eq!(
+                    run_kernel(&sim, Some(&no_op), &|_| {}, kernel),
+                    run_kernel(&sim, None, &|_| {}, kernel),
+                    "{kernel:?}"
+                );
+            }
         }
         assert!(!sim.income.is_empty());
         let results = run_kernel(&sim, None, &|_| {}, None);

@@ -347,16 +347,11 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     let retirement = plan.retirement_step.min(steps);
 
     // 1. The path's returns, drawn once for every strategy.
-    sim.market
-        .fill_path(path, rng, &mut scratch.returns, &mut scratch.draws);
+    let end_step = end_step(sim, path);
+    let returns = &mut scratch.returns[..drawn_steps(sim, end_step, stress)];
+    sim.market.fill_path(path, rng, returns, &mut scratch.draws);
     if let Some(stress) = stress {
-        stress.apply(
-            &mut scratch.returns,
-            &mut scratch.stress,
-            spy,
-            retirement,
-            &sim.target,
-        );
+        stress.apply(returns, &mut scratch.stress, spy, retirement, &sim.target);
     }
 
     if let Some(hh) = &sim.household {
@@ -364,7 +359,6 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
         return;
     }
 
-    let end_step = end_step(sim, path);
     // Price level at the start of every step (relative to the start), then at the end.
     scratch.cpi.clear();
     let mut cpi = 1.0;
@@ -402,6 +396,16 @@ pub(crate) fn simulate_path<R: Rng + ?Sized, S: YearEndSink>(
     let cpi = scratch.cpi[end_step as usize];
 
     finish_outcomes(sim, scratch, sink, end_step, cpi);
+}
+
+/// How many steps of returns a path needs: those it lives (`end_step`). Draws are
+/// sequential, so the steps drawn are the same numbers either way; a stress test reshapes
+/// the whole path, so it needs all of them.
+pub(super) fn drawn_steps(sim: &Simulation, end_step: u32, stress: Option<&Stress>) -> usize {
+    match stress {
+        None => end_step as usize,
+        Some(_) => sim.steps() as usize,
+    }
 }
 
 /// The step at which path `path` ends: the horizon, or with a life table the end of the
