@@ -467,10 +467,9 @@ impl Batch {
     }
 
     /// Steps strategy `s` through the lanes' paths, with the vector instructions of
-    /// `self.isa` (every set gives the same bits: see [`crate::simd`]).
-    /// A strategy without income, a cash reserve or a life table runs a copy compiled without
-    /// them
-    /// (`EXTRAS = false`), as fast as before they were covered.
+    /// `self.isa` (every set gives the same bits: see [`crate::simd`]). A scenario without
+    /// income or a life table, for a strategy without a cash reserve, runs a copy compiled
+    /// without them (`EXTRAS = false`), as fast as before the kernel covered them.
     fn run_strategy(&mut self, sim: &Simulation, s: usize, lanes: usize) {
         let batch = self;
         let extras = !sim.income.is_empty()
