@@ -141,6 +141,15 @@ impl Holdings {
         w
     }
 
+    /// Adds `other`'s dollars asset by asset (a portfolio of the same assets). The slots past
+    /// `len` are zero in both, so the whole array is added: a few vector adds, no bounds.
+    pub fn add(&mut self, other: &Holdings) {
+        debug_assert_eq!(self.len, other.len, "holdings of different assets");
+        for (v, x) in self.value.iter_mut().zip(&other.value) {
+            *v += x;
+        }
+    }
+
     /// Sets every holding to zero (a depleted portfolio).
     pub fn clear(&mut self) {
         self.value = [0.0; MAX_ASSETS];

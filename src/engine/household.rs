@@ -51,6 +51,7 @@ pub(crate) fn simulate<S: YearEndSink>(
 
     // Each strategy runs through the whole path in turn (its book stays in cache, and its
     // rule, routing and look period are resolved once).
+    let calendar = &scratch.calendar;
     for (s, (st, book)) in scratch
         .states
         .iter_mut()
@@ -73,18 +74,23 @@ pub(crate) fn simulate<S: YearEndSink>(
         // Income of the current year, for its tax: Social Security and pensions.
         let (mut social_security, mut pensions) = (0.0, 0.0);
 
-        for step in 0..end {
-            let ret = &scratch.returns[step as usize];
-            let retired = step >= retirement;
-            let year = step / spy;
-            let year_start = step % spy == 0;
-            let year_end = (step + 1) % spy == 0;
-            let anniversary = retired && (step - retirement) % spy == 0;
-            let retirement_year = if retired {
-                (step - retirement) / spy
-            } else {
-                0
+        // Steps to the next look of the rule (a countdown: no division per step).
+        let mut look_in = period;
+        for (step, (ret, info)) in (0..end).zip(scratch.returns.iter().zip(calendar)) {
+            let retired = info.retired;
+            let year_end = info.year_end;
+            // `info.year` is the year a year-end step closes; the step's own year is one less.
+            let year = info.year - u32::from(year_end);
+            let year_start = info.year_start;
+            let anniversary = info.anniversary;
+            let retirement_year = info.retirement_year;
+            let look = period > 0 && {
+                look_in -= 1;
+                look_in == 0
             };
+            if look {
+                look_in = period;
+            }
             let cpi_end = cpi * ret.inflation_gross;
             let mut income = 0.0;
             if retired {
@@ -171,7 +177,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             if let Some(threshold) = policy.harvest {
                 book.harvest(threshold, step);
             }
-            if period > 0 && (step + 1) % period == 0 {
+            if look {
                 let mut desired = book.household();
                 if apply_rule(&strategy.rule, &mut desired, target).is_some() {
                     let trades = book.rebalance(hh, policy, &desired, target, step);
@@ -179,8 +185,10 @@ pub(crate) fn simulate<S: YearEndSink>(
                 }
             }
             book.end_step();
-            sync(st, book);
-            sink.holdings(s, step + 1, &st.holdings);
+            if S::WANTS_HOLDINGS {
+                sync(st, book);
+                sink.holdings(s, step + 1, &st.holdings);
+            }
             // 5. Year end.
             if year_end {
                 book.end_year(hh, year, cpi_end, step, social_security, pensions);

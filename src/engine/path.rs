@@ -235,6 +235,10 @@ pub trait YearEndSink {
     /// chart allocation drift on a few re-simulated paths
     /// ([`crate::report::sample_allocation_drift`]).
     fn holdings(&mut self, _strategy: usize, _step: u32, _holdings: &Holdings) {}
+
+    /// Whether [`YearEndSink::holdings`] does anything: when it does not, the household
+    /// engine skips adding up the accounts after every step.
+    const WANTS_HOLDINGS: bool = false;
 }
 
 /// Ignores year-end records (for single-path inspection).
@@ -254,7 +258,7 @@ pub(crate) struct PathScratch {
     stress: Vec<StepReturns>,
     draws: DrawScratch,
     /// The calendar of a path (the same for every path): one entry per step.
-    calendar: Vec<StepInfo>,
+    pub(super) calendar: Vec<StepInfo>,
     /// Price level at the start of each step, and at the end (`steps + 1` entries).
     cpi: Vec<f64>,
     /// Income paid in each step (empty without income streams).
@@ -299,6 +303,8 @@ pub(super) struct StepInfo {
     pub(super) anniversary: bool,
     /// Last step of a year.
     pub(super) year_end: bool,
+    /// First step of a year.
+    pub(super) year_start: bool,
 }
 
 impl StepInfo {
@@ -320,6 +326,7 @@ impl StepInfo {
                     retired,
                     anniversary: retired && (step - retirement) % spy == 0,
                     year_end: (step + 1) % spy == 0,
+                    year_start: step % spy == 0,
                 }
             })
             .collect()

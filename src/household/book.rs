@@ -67,6 +67,9 @@ pub struct AccountBook {
     /// Traditional withdrawals so far this year, and the bracket room for them.
     traditional_taken: f64,
     bracket_room: f64,
+    /// Income is paid every `dividend_every` steps (quarterly), `payments` times a year.
+    dividend_every: u32,
+    payments: f64,
     pub out: TaxOutcome,
 }
 
@@ -92,6 +95,8 @@ impl AccountBook {
             excess: 0.0,
             traditional_taken: 0.0,
             bracket_room: 0.0,
+            dividend_every: (steps_per_year / 4).max(1),
+            payments: f64::from(steps_per_year / (steps_per_year / 4).max(1)),
             out: TaxOutcome::default(),
         }
     }
@@ -119,9 +124,7 @@ impl AccountBook {
     pub fn household(&self) -> Holdings {
         let mut h = self.accounts[0];
         for a in &self.accounts[1..] {
-            for (v, x) in h.values_mut().iter_mut().zip(a.values()) {
-                *v += x;
-            }
+            h.add(a);
         }
         h
     }
@@ -575,9 +578,9 @@ impl AccountBook {
         let n = gross.len();
         let mut price = [1.0; MAX_ASSETS];
         let mut paid = [0.0; MAX_ASSETS];
-        let per_payment = (steps_per_year / 4).max(1);
-        let payments = f64::from(steps_per_year / per_payment);
-        let pays = (step + 1) % per_payment == 0;
+        debug_assert_eq!(self.dividend_every, (steps_per_year / 4).max(1));
+        let payments = self.payments;
+        let pays = (step + 1) % self.dividend_every == 0;
         for k in 0..n {
             let v = self.lots.value(k);
             let y = if pays {

@@ -393,6 +393,14 @@ impl LotBook {
         let mut realized = Realized::default();
         for asset in 0..self.price.len() {
             let price = self.price[asset];
+            // Most steps harvest nothing: one scan says so, before the wash-sale checks.
+            let any = self.lots[self.range(asset)]
+                .iter()
+                .any(|l| !is_empty(l) && l.basis - l.shares * price > threshold * l.basis);
+            if !any {
+                self.recount(asset);
+                continue;
+            }
             for fund in 0..2u8 {
                 let other = 1 - fund;
                 if wash.would_wash(asset, other, step) {

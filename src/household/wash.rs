@@ -159,8 +159,21 @@ impl WashSales {
     fn prune(&mut self, step: u32) {
         let w = self.window;
         let live = |s: u32| step.saturating_sub(s) <= w;
-        self.purchases.retain(|p| live(p.step) && p.dollars > 0.0);
-        self.losses.retain(|s| live(s.step) && s.proceeds > 0.0);
+        // Most calls find nothing to drop: check before `retain`, which costs more.
+        if self
+            .purchases
+            .iter()
+            .any(|p| !(live(p.step) && p.dollars > 0.0))
+        {
+            self.purchases.retain(|p| live(p.step) && p.dollars > 0.0);
+        }
+        if self
+            .losses
+            .iter()
+            .any(|s| !(live(s.step) && s.proceeds > 0.0))
+        {
+            self.losses.retain(|s| live(s.step) && s.proceeds > 0.0);
+        }
     }
 
     /// Records a purchase and matches it against the loss sales pending in the window.

@@ -46,6 +46,8 @@ struct Recorder {
 }
 
 impl YearEndSink for Recorder {
+    const WANTS_HOLDINGS: bool = true;
+
     fn record(&mut self, _: usize, _: u32, _: f64, _: f64, _: bool) {}
 
     fn holdings(&mut self, strategy: usize, step: u32, holdings: &Holdings) {
