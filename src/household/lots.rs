@@ -177,6 +177,7 @@ impl LotBook {
     /// 1.0 (per-lot work, but only after extreme markets), so it never underflows or
     /// overflows. A fall of 100% or more leaves the asset's lots worthless: no shares, their
     /// basis kept, so selling or harvesting them realizes the whole basis as a loss.
+    #[inline]
     pub fn grow(&mut self, price_gross: &[f64]) {
         for (a, &g) in price_gross.iter().enumerate().take(self.price.len()) {
             let p = self.price[a] * g.max(0.0);
@@ -199,11 +200,13 @@ impl LotBook {
         self.recount(asset);
     }
 
+    #[inline]
     pub fn value(&self, asset: usize) -> f64 {
         self.shares[asset] * self.price[asset]
     }
 
     /// Every asset's value into `out` (one slot per asset).
+    #[inline]
     pub fn values(&self, out: &mut [f64]) {
         for (a, o) in out.iter_mut().enumerate().take(self.price.len()) {
             *o = self.value(a);
@@ -266,6 +269,7 @@ impl LotBook {
     /// it, that loss is disallowed and added to this lot's basis (IRC §1091(d)). (The
     /// replacement's holding period is not extended by the sold shares', as §1091(d) would:
     /// again the cautious side for gains.)
+    #[inline]
     pub fn buy(&mut self, asset: usize, dollars: f64, step: u32, wash: &mut WashSales) {
         if dollars.is_nan() || dollars <= 0.0 {
             return;
@@ -453,6 +457,7 @@ impl LotBook {
         realized
     }
 
+    #[inline]
     fn range(&self, asset: usize) -> std::ops::Range<usize> {
         self.start[asset]..self.start[asset + 1]
     }
@@ -560,6 +565,7 @@ impl LotBook {
         self.recount(asset);
     }
 
+    #[inline]
     fn recount(&mut self, asset: usize) {
         self.shares[asset] = self.lots[self.range(asset)].iter().map(|l| l.shares).sum();
     }

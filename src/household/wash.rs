@@ -68,6 +68,8 @@ pub struct WashSales {
     /// Basis to add to taxable lots for losses matched to earlier taxable purchases: (lot
     /// id, dollars). Filled by `record_loss_sale`, applied and cleared by the lot book.
     basis_moves: Vec<(u32, f64)>,
+    /// The step of the last pruning.
+    pruned_at: Option<u32>,
 }
 
 /// The wash-sale window on each side of a sale, in whole steps: 30 days, rounded. Monthly
@@ -88,6 +90,7 @@ impl WashSales {
             lost_to_ira: 0.0,
             added_to_basis: 0.0,
             basis_moves: Vec::with_capacity(8),
+            pruned_at: None,
         }
     }
 
@@ -99,6 +102,7 @@ impl WashSales {
         self.lost_to_ira = 0.0;
         self.added_to_basis = 0.0;
         self.basis_moves.clear();
+        self.pruned_at = None;
     }
 
     /// The window on each side of a sale, in steps.
@@ -112,6 +116,7 @@ impl WashSales {
     /// and [`WashSales::lost_to_ira`]. To avoid that, buy the fund the taxable account holds
     /// now ([`LotBook::current_fund`](super::lots::LotBook::current_fund)), or check
     /// [`WashSales::would_wash`].
+    #[inline]
     pub fn record_ira_purchase(&mut self, asset: usize, fund: u8, step: u32, dollars: f64) {
         let lost = self.record_purchase(asset, fund, step, dollars, None);
         self.lost_to_ira += lost;
@@ -135,6 +140,7 @@ impl WashSales {
     /// or after it, the amount is reported on the step it is detected: a December loss
     /// washed by a January purchase is added back in January's year (the simulation does
     /// not amend a closed year).
+    #[inline]
     pub fn take_disallowed(&mut self) -> Realized {
         std::mem::take(&mut self.disallowed)
     }
@@ -156,7 +162,14 @@ impl WashSales {
     }
 
     /// Drops records that fell out of the window before `step`.
+    #[inline]
     fn prune(&mut self, step: u32) {
+        // Once a step is enough: a record zeroed later in the step is skipped by every scan
+        // (they all test the dollars left), and a step's records are all in its window.
+        if self.pruned_at == Some(step) {
+            return;
+        }
+        self.pruned_at = Some(step);
         let w = self.window;
         let live = |s: u32| step.saturating_sub(s) <= w;
         // Most calls find nothing to drop: check before `retain`, which costs more.
@@ -214,8 +227,13 @@ impl WashSales {
         if left > 0.0 {
             // Purchases of one step into one lot (or one IRA) are one record, so a step with
             // many purchases keeps the list short.
-            let same =
-                |p: &Purchase| p.asset == asset && p.fund == fund && p.step == step && p.lot == lot;
+            let same = |p: &Purchase| {
+                p.asset == asset
+                    && p.fund == fund
+                    && p.step == step
+                    && p.lot == lot
+                    && p.dollars > 0.0
+            };
             match self.purchases.iter_mut().rev().find(|p| same(p)) {
                 Some(p) => p.dollars += left,
                 None => self.purchases.push(Purchase {
