@@ -114,6 +114,43 @@ fn higher_basis(a: &TaxLot, b: &TaxLot) -> bool {
     a.basis * b.shares > b.basis * a.shares
 }
 
+/// The highest-basis lot of a scan so far, kept at hand (a copy) so that each step of the
+/// scan reads one lot.
+#[derive(Clone, Copy)]
+struct Highest {
+    at: Option<usize>,
+    lot: TaxLot,
+}
+
+impl Highest {
+    const NONE: Self = Self {
+        at: None,
+        lot: TaxLot {
+            asset: 0,
+            fund: 0,
+            shares: 0.0,
+            basis: 0.0,
+            acquired: 0,
+            id: 0,
+        },
+    };
+
+    /// Keeps lot `i` if it cost more per share than the best so far (the first of equals).
+    #[inline]
+    fn offer(&mut self, i: usize, l: &TaxLot) {
+        if self.at.is_none() || higher_basis(l, &self.lot) {
+            *self = Self {
+                at: Some(i),
+                lot: *l,
+            };
+        }
+    }
+
+    fn index(self) -> Option<usize> {
+        self.at
+    }
+}
+
 /// A lot sold in full. (A worthless lot has no shares but still its basis: it is not empty.)
 fn is_empty(l: &TaxLot) -> bool {
     l.shares <= 0.0 && l.basis <= 0.0
@@ -506,26 +543,33 @@ impl LotBook {
         step: u32,
     ) -> Option<usize> {
         let lots = &self.lots;
-        let mut live = self.range(asset).filter(|&i| !is_empty(&lots[i]));
-        let higher =
-            |i: usize, best: Option<usize>| best.is_none_or(|b| higher_basis(&lots[i], &lots[b]));
+        let r = self.range(asset);
+        let live = || {
+            lots[r.clone()]
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !is_empty(l))
+                .map(|(j, l)| (r.start + j, l))
+        };
         match method {
-            LotMethod::Fifo => live.next(),
+            LotMethod::Fifo => live().next().map(|(i, _)| i),
             LotMethod::Hifo => {
-                live.fold(None, |best, i| if higher(i, best) { Some(i) } else { best })
+                let mut best = Highest::NONE;
+                for (i, l) in live() {
+                    best.offer(i, l);
+                }
+                best.index()
             }
             LotMethod::TaxOptimal => {
-                let (mut long, mut short) = (None, None);
-                for i in live {
-                    let slot = if self.is_long_term(lots[i].acquired, step) {
-                        &mut long
+                let (mut long, mut short) = (Highest::NONE, Highest::NONE);
+                for (i, l) in live() {
+                    if self.is_long_term(l.acquired, step) {
+                        long.offer(i, l);
                     } else {
-                        &mut short
-                    };
-                    if higher(i, *slot) {
-                        *slot = Some(i);
+                        short.offer(i, l);
                     }
                 }
+                let (long, short) = (long.index(), short.index());
                 let price = self.price[asset];
                 let tax = |i: usize, rate: f64| {
                     let l = &lots[i];
