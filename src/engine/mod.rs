@@ -19,7 +19,7 @@ use crate::cashflow::{CashFlowPlan, fee_factors};
 use crate::household::Household;
 use crate::income::IncomeStream;
 use crate::market::MarketModel;
-use crate::metrics::accumulate::{ChunkSums, Histograms};
+use crate::metrics::accumulate::{ChunkSums, DeferredCounts, Histograms};
 use crate::metrics::{RunResults, StressSummary, summarize};
 use crate::mortality::LifeTable;
 use crate::portfolio::{Holdings, TargetAllocation};
@@ -167,6 +167,8 @@ struct Worker {
     hist: Histograms,
     batch: Option<batch::Batch>,
     scratch: Option<PathScratch>,
+    /// The path-by-path engine's histogram inserts of the current chunk.
+    deferred: Option<DeferredCounts>,
 }
 
 /// Runs the base case and then every stress test of the scenario on the same paths.
@@ -249,6 +251,7 @@ fn run_kernel(
                 hist: Histograms::new(n_strat, years, sim.household.is_some()),
                 batch: None,
                 scratch: None,
+                deferred: None,
             })
         })
         .collect();
@@ -269,6 +272,7 @@ fn run_kernel(
                 hist,
                 batch,
                 scratch,
+                deferred,
             } = &mut *worker;
             let first = chunk * CHUNK_PATHS;
             let count = real.len() / n_strat.max(1);
@@ -291,6 +295,8 @@ fn run_kernel(
                 batch.records.replay(count, &mut sums.year_sink(hist));
             } else {
                 let scratch = scratch.get_or_insert_with(|| PathScratch::new(sim));
+                let deferred = deferred
+                    .get_or_insert_with(|| DeferredCounts::new(hist, CHUNK_PATHS.min(paths)));
                 for k in 0..count {
                     let path = first + k;
                     let mut rng = path_rng(sim.seed, path);
@@ -299,11 +305,12 @@ fn run_kernel(
                         path,
                         &mut rng,
                         scratch,
-                        &mut sums.year_sink(hist),
+                        &mut sums.year_sink_deferred(hist, deferred),
                         stress,
                     );
                     keep(k, &scratch.out, hist, sums);
                 }
+                deferred.flush(hist);
             }
             progress(count as u64);
         });

@@ -231,7 +231,8 @@ pub trait YearEndSink {
     /// Receives a strategy's holdings (nominal dollars per asset, scenario order) at the
     /// end of every step, after rebalancing, while the strategy is solvent. `step` counts
     /// from 1, so the time is `step / steps_per_year` years; the start is `sim.initial`.
-    /// Optional: the default ignores it, so the aggregation sink pays nothing. Used to
+    /// Optional: the default ignores it, so the aggregation sink pays nothing; a sink that
+    /// implements it sets [`YearEndSink::WANTS_HOLDINGS`]. Used to
     /// chart allocation drift on a few re-simulated paths
     /// ([`crate::report::sample_allocation_drift`]).
     fn holdings(&mut self, _strategy: usize, _step: u32, _holdings: &Holdings) {}

@@ -289,7 +289,97 @@ impl ChunkSums {
 
     /// A sink that records year-end wealth into `hist` and these sums.
     pub fn year_sink<'a>(&'a mut self, hist: &'a mut Histograms) -> YearRecorder<'a> {
-        YearRecorder { hist, sums: self }
+        YearRecorder {
+            hist,
+            sums: self,
+            deferred: None,
+        }
+    }
+
+    /// [`ChunkSums::year_sink`] that holds the histogram inserts back in `deferred` (sums
+    /// are added at once, in path order); [`DeferredCounts::flush`] adds them.
+    pub(crate) fn year_sink_deferred<'a>(
+        &'a mut self,
+        hist: &'a mut Histograms,
+        deferred: &'a mut DeferredCounts,
+    ) -> YearRecorder<'a> {
+        YearRecorder {
+            hist,
+            sums: self,
+            deferred: Some(deferred),
+        }
+    }
+}
+
+/// The histograms a year-end value goes to.
+#[derive(Clone, Copy)]
+enum Kind {
+    Real,
+    Nominal,
+    Spending,
+    Taxes,
+}
+
+/// Histogram inserts held back while a chunk's paths run one at a time, then added cell by
+/// cell with [`WealthHistogram::add_all`]. One path's year-end records touch every cell's
+/// histograms, megabytes in all, so inserted one by one each is a cache miss; one cell's
+/// inserts in a row stay in cache. Counts do not depend on the order of inserts, so the
+/// results are the same. Memory: `cap` values per cell and kind, whatever the path count.
+pub(crate) struct DeferredCounts {
+    cap: usize,
+    /// Per [`Kind`]: `cap` slots per cell, and how many of them hold values.
+    values: [Vec<f64>; 4],
+    used: [Vec<usize>; 4],
+}
+
+impl DeferredCounts {
+    /// Room for `cap` values per cell (a chunk's paths) for `hist`'s cells.
+    pub(crate) fn new(hist: &Histograms, cap: usize) -> Self {
+        let cells = hist.real.len();
+        let cap = cap.max(1);
+        Self {
+            cap,
+            values: std::array::from_fn(|_| vec![0.0; cells * cap]),
+            used: std::array::from_fn(|_| vec![0; cells]),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, kind: Kind, cell: usize, value: f64, hist: &mut Histograms) {
+        let k = kind as usize;
+        let mut n = self.used[k][cell];
+        if n == self.cap {
+            // More values than a chunk has paths: add these and start again.
+            self.flush_cell(kind, cell, hist);
+            n = 0;
+        }
+        self.values[k][cell * self.cap + n] = value;
+        self.used[k][cell] = n + 1;
+    }
+
+    fn flush_cell(&mut self, kind: Kind, cell: usize, hist: &mut Histograms) {
+        let k = kind as usize;
+        let at = cell * self.cap;
+        let values = &self.values[k][at..at + self.used[k][cell]];
+        let h = match kind {
+            Kind::Real => &mut hist.real[cell],
+            Kind::Nominal => &mut hist.nominal[cell],
+            Kind::Spending => &mut hist.spending[cell],
+            Kind::Taxes => &mut hist.taxes[cell],
+        };
+        h.add_all(values);
+        self.used[k][cell] = 0;
+    }
+
+    /// Adds every value held back to `hist`, cell by cell.
+    pub(crate) fn flush(&mut self, hist: &mut Histograms) {
+        for kind in [Kind::Real, Kind::Nominal, Kind::Spending, Kind::Taxes] {
+            for cell in 0..self.used[kind as usize].len() {
+                if self.used[kind as usize][cell] > 0 {
+                    self.flush_cell(kind, cell, hist);
+                }
+            }
+        }
     }
 }
 
@@ -297,6 +387,7 @@ impl ChunkSums {
 pub struct YearRecorder<'a> {
     hist: &'a mut Histograms,
     sums: &'a mut ChunkSums,
+    deferred: Option<&'a mut DeferredCounts>,
 }
 
 impl YearRecorder<'_> {
@@ -340,8 +431,13 @@ impl YearEndSink for YearRecorder<'_> {
     #[inline]
     fn record(&mut self, strategy: usize, year: u32, nominal: f64, real: f64, solvent: bool) {
         let cell = self.cell(strategy, year);
-        self.hist.real[cell].add(real);
-        self.hist.nominal[cell].add(nominal);
+        if let Some(d) = self.deferred.as_deref_mut() {
+            d.push(Kind::Real, cell, real, self.hist);
+            d.push(Kind::Nominal, cell, nominal, self.hist);
+        } else {
+            self.hist.real[cell].add(real);
+            self.hist.nominal[cell].add(nominal);
+        }
         self.hist.solvent[cell] += u64::from(solvent);
         self.sums.year_real[cell] += real;
     }
@@ -349,16 +445,71 @@ impl YearEndSink for YearRecorder<'_> {
     #[inline]
     fn record_spending(&mut self, strategy: usize, year: u32, real: f64) {
         let cell = self.cell(strategy, year);
-        self.hist.spending[cell].add(real);
+        if let Some(d) = self.deferred.as_deref_mut() {
+            d.push(Kind::Spending, cell, real, self.hist);
+        } else {
+            self.hist.spending[cell].add(real);
+        }
         self.sums.year_spending[cell] += real;
     }
 
     #[inline]
     fn record_taxes(&mut self, strategy: usize, year: u32, real: f64) {
         let cell = strategy * (self.sums.years as usize + 1) + year as usize;
-        if let Some(h) = self.hist.taxes.get_mut(cell) {
-            h.add(real);
+        if cell < self.hist.taxes.len() {
+            if let Some(d) = self.deferred.as_deref_mut() {
+                d.push(Kind::Taxes, cell, real, self.hist);
+            } else {
+                self.hist.taxes[cell].add(real);
+            }
         }
         self.sums.year_taxes[cell] += real;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Held-back inserts, flushed early when a cell overflows and at the end, count the same
+    /// as inserting one by one; the sums are added at once either way.
+    #[test]
+    fn deferred_inserts_count_as_direct_ones() {
+        let (strategies, years) = (2, 3);
+        let mut direct = Histograms::new(strategies, years, true);
+        let mut held = direct.clone();
+        let mut direct_sums = ChunkSums::new(strategies, years);
+        let mut held_sums = ChunkSums::new(strategies, years);
+        // Room for 2 values per cell; the loop records 5 in some cells.
+        let mut deferred = DeferredCounts::new(&held, 2);
+        let values = [1.0e3, 2.5e5, 0.0, 7.0e6, 3.3e4];
+        for (p, &v) in values.iter().enumerate() {
+            for s in 0..strategies {
+                for year in 0..=years {
+                    let x = v * (1.0 + s as f64) + f64::from(year);
+                    let solvent = p % 2 == 0;
+                    let mut a = direct_sums.year_sink(&mut direct);
+                    let mut b = held_sums.year_sink_deferred(&mut held, &mut deferred);
+                    for sink in [&mut a, &mut b] {
+                        sink.record(s, year, 2.0 * x, x, solvent);
+                        sink.record_spending(s, year, x / 10.0);
+                        sink.record_taxes(s, year, x / 100.0);
+                    }
+                }
+            }
+        }
+        // Before the flush only the cells' overflows have reached the histograms.
+        assert_ne!(direct.real, held.real);
+        deferred.flush(&mut held);
+        assert_eq!(direct.real, held.real);
+        assert_eq!(direct.nominal, held.nominal);
+        assert_eq!(direct.spending, held.spending);
+        assert_eq!(direct.taxes, held.taxes);
+        assert_eq!(direct.solvent, held.solvent);
+        assert_eq!(direct_sums.year_real, held_sums.year_real);
+        assert_eq!(direct_sums.year_taxes, held_sums.year_taxes);
+        // A second flush adds nothing.
+        deferred.flush(&mut held);
+        assert_eq!(direct.real, held.real);
     }
 }
