@@ -586,7 +586,7 @@ impl AccountBook {
         let mut paid = [0.0; MAX_ASSETS];
         debug_assert_eq!(self.dividend_every, (steps_per_year / 4).max(1));
         let payments = self.payments;
-        let pays = (step + 1) % self.dividend_every == 0;
+        let pays = (step + 1).is_multiple_of(self.dividend_every);
         if !pays {
             // Two steps in three: no income, so the yield terms (all zero) are left out.
             for k in 0..n {
