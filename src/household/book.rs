@@ -587,20 +587,6 @@ impl AccountBook {
         debug_assert_eq!(self.dividend_every, (steps_per_year / 4).max(1));
         let payments = self.payments;
         let pays = (step + 1).is_multiple_of(self.dividend_every);
-        if !pays {
-            // Two steps in three: no income, so the yield terms (all zero) are left out.
-            for k in 0..n {
-                let v = self.lots.value(k);
-                let g = gross[k];
-                let price_part = v * g;
-                price[k] = g * fee[k];
-                gains += v * g - v;
-                fees += price_part - price_part * fee[k];
-            }
-            self.lots.grow(&price[..n]);
-            self.sync_taxable(hh);
-            return (gains, fees);
-        }
         for k in 0..n {
             let v = self.lots.value(k);
             let y = if pays {
@@ -613,6 +599,10 @@ impl AccountBook {
             price[k] = (gross[k] - y) * fee[k];
             gains += v * gross[k] - v;
             fees += price_part - price_part * fee[k];
+            if !pays {
+                // Two steps in three pay nothing: no income to record.
+                continue;
+            }
             if hh.income[k].qualified {
                 self.ledger.qualified_dividends += paid[k];
                 self.ledger.ordinary_dividends += paid[k];

@@ -114,40 +114,22 @@ fn higher_basis(a: &TaxLot, b: &TaxLot) -> bool {
     a.basis * b.shares > b.basis * a.shares
 }
 
-/// The highest-basis lot of a scan so far, kept at hand (a copy) so that each step of the
-/// scan reads one lot.
-#[derive(Clone, Copy)]
-struct Highest {
-    at: Option<usize>,
-    lot: TaxLot,
-}
+/// The highest-basis lot of a scan so far (its index and a copy), kept at hand so that each
+/// step of the scan reads one lot.
+#[derive(Clone, Copy, Default)]
+struct Highest(Option<(usize, TaxLot)>);
 
 impl Highest {
-    const NONE: Self = Self {
-        at: None,
-        lot: TaxLot {
-            asset: 0,
-            fund: 0,
-            shares: 0.0,
-            basis: 0.0,
-            acquired: 0,
-            id: 0,
-        },
-    };
-
     /// Keeps lot `i` if it cost more per share than the best so far (the first of equals).
     #[inline]
     fn offer(&mut self, i: usize, l: &TaxLot) {
-        if self.at.is_none() || higher_basis(l, &self.lot) {
-            *self = Self {
-                at: Some(i),
-                lot: *l,
-            };
+        if self.0.is_none_or(|(_, best)| higher_basis(l, &best)) {
+            self.0 = Some((i, *l));
         }
     }
 
     fn index(self) -> Option<usize> {
-        self.at
+        self.0.map(|(i, _)| i)
     }
 }
 
@@ -554,14 +536,14 @@ impl LotBook {
         match method {
             LotMethod::Fifo => live().next().map(|(i, _)| i),
             LotMethod::Hifo => {
-                let mut best = Highest::NONE;
+                let mut best = Highest::default();
                 for (i, l) in live() {
                     best.offer(i, l);
                 }
                 best.index()
             }
             LotMethod::TaxOptimal => {
-                let (mut long, mut short) = (Highest::NONE, Highest::NONE);
+                let (mut long, mut short) = (Highest::default(), Highest::default());
                 for (i, l) in live() {
                     if self.is_long_term(l.acquired, step) {
                         long.offer(i, l);
