@@ -170,7 +170,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             }
             // 3. Returns and fees.
             let before = book.total();
-            let (gains, fees) = book.grow(hh, &ret.gross[..n_assets], fee, spy, step);
+            let (gains, fees) = book.grow(hh, &ret.gross[..n_assets], fee, step);
             let after = book.total();
             st.grew(before, after, after, gains, fees);
             // 4. Harvesting, rebalancing, wash sales.

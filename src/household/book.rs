@@ -548,14 +548,7 @@ impl AccountBook {
     /// In the taxable account each asset's yield is paid out, taxed this year and
     /// reinvested. Returns (market gains, fees) in dollars.
     #[inline]
-    pub fn grow(
-        &mut self,
-        hh: &Household,
-        gross: &[f64],
-        fee: &[f64],
-        steps_per_year: u32,
-        step: u32,
-    ) -> (f64, f64) {
+    pub fn grow(&mut self, hh: &Household, gross: &[f64], fee: &[f64], step: u32) -> (f64, f64) {
         let mut gains = 0.0;
         let mut fees = 0.0;
         let no_fees = fee.iter().all(|&f| f == 1.0);
@@ -584,7 +577,6 @@ impl AccountBook {
         let n = gross.len();
         let mut price = [1.0; MAX_ASSETS];
         let mut paid = [0.0; MAX_ASSETS];
-        debug_assert_eq!(self.dividend_every, (steps_per_year / 4).max(1));
         let payments = self.payments;
         let pays = (step + 1).is_multiple_of(self.dividend_every);
         for k in 0..n {
@@ -943,7 +935,7 @@ rebalance = "none"
             }; MAX_ASSETS],
             ..hh.clone()
         };
-        book.grow(&no_yield, &[stock_gross, 1.0], &[1.0, 1.0], 12, 0);
+        book.grow(&no_yield, &[stock_gross, 1.0], &[1.0, 1.0], 0);
         let total = book.total();
         let desired = Holdings::at_weights(total, target.weights());
         book.rebalance(&hh, &TaxPolicy::default(), &desired, &target, 0);

@@ -172,21 +172,8 @@ impl WashSales {
         self.pruned_at = Some(step);
         let w = self.window;
         let live = |s: u32| step.saturating_sub(s) <= w;
-        // Most calls find nothing to drop: check before `retain`, which costs more.
-        if self
-            .purchases
-            .iter()
-            .any(|p| !(live(p.step) && p.dollars > 0.0))
-        {
-            self.purchases.retain(|p| live(p.step) && p.dollars > 0.0);
-        }
-        if self
-            .losses
-            .iter()
-            .any(|s| !(live(s.step) && s.proceeds > 0.0))
-        {
-            self.losses.retain(|s| live(s.step) && s.proceeds > 0.0);
-        }
+        self.purchases.retain(|p| live(p.step) && p.dollars > 0.0);
+        self.losses.retain(|s| live(s.step) && s.proceeds > 0.0);
     }
 
     /// Records a purchase and matches it against the loss sales pending in the window.
