@@ -79,6 +79,10 @@ impl TargetAllocation {
     }
 }
 
+/// Where a sum of `f64`s starts: `Iterator::sum` starts from negative zero, and a sum
+/// written out as a loop starts there too, so it rounds exactly as `sum` does.
+pub const SUM_START: f64 = -0.0;
+
 /// Dollars held in each asset class of one portfolio.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Holdings {
@@ -150,6 +154,32 @@ impl Holdings {
         }
     }
 
+    /// One step of returns: every holding times its `gross` return, then times its `fee`
+    /// factor if any. The dollars gained and paid in fees are added to `gains` and `fees`
+    /// one asset after another (the order fixes the sums' rounding).
+    #[inline]
+    pub fn grow(&mut self, gross: &[f64], fee: Option<&[f64]>, gains: &mut f64, fees: &mut f64) {
+        let values = &mut self.value[..self.len];
+        match fee {
+            None => {
+                for (v, &g) in values.iter_mut().zip(gross) {
+                    let grown = *v * g;
+                    *gains += grown - *v;
+                    *v = grown;
+                }
+            }
+            Some(fee) => {
+                for ((v, &g), &f) in values.iter_mut().zip(gross).zip(fee) {
+                    let grown = *v * g;
+                    *gains += grown - *v;
+                    let after = grown * f;
+                    *fees += grown - after;
+                    *v = after;
+                }
+            }
+        }
+    }
+
     /// Sets every holding to zero (a depleted portfolio).
     pub fn clear(&mut self) {
         self.value = [0.0; MAX_ASSETS];
@@ -159,6 +189,25 @@ impl Holdings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sum_start_is_where_iterator_sum_starts() {
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(empty.to_bits(), SUM_START.to_bits());
+        // So a loop from SUM_START rounds as `sum` does, signed zeros included.
+        let xs = [-0.0, 0.1, 0.2, -0.3];
+        let mut total = SUM_START;
+        for x in xs {
+            total += x;
+        }
+        assert_eq!(total.to_bits(), xs.iter().sum::<f64>().to_bits());
+        let zeros = [-0.0, -0.0];
+        let mut total = SUM_START;
+        for x in zeros {
+            total += x;
+        }
+        assert_eq!(total.to_bits(), zeros.iter().sum::<f64>().to_bits());
+    }
 
     #[test]
     fn target_rejects_bad_sums_and_ranges() {

@@ -337,6 +337,7 @@ pub fn to_band_edge(h: &mut Holdings, target: &TargetAllocation, band: Threshold
 }
 
 /// Adds `amount` (>= 0) to the portfolio according to `routing`.
+#[inline]
 pub fn contribute(
     h: &mut Holdings,
     amount: f64,
@@ -387,6 +388,7 @@ pub fn contribute(
 
 /// Takes up to `amount` (>= 0) out of the portfolio according to `routing`. Returns the
 /// dollars actually taken (less than `amount` only when the portfolio runs out).
+#[inline]
 pub fn withdraw(
     h: &mut Holdings,
     amount: f64,

@@ -44,6 +44,7 @@ pub(crate) fn simulate<S: YearEndSink>(
     let spy = sim.steps_per_year;
     let steps = sim.steps();
     let fee = &sim.fee_factors;
+    let fee = (!fee.iter().all(|&f| f == 1.0)).then_some(&fee[..]);
     let retirement = sim.cash_flows.retirement_step.min(steps);
     let retirement_years = (steps - retirement) / spy;
     let end = end_step(sim, path);

@@ -797,21 +797,10 @@ impl PathContext<'_> {
             let ret = &self.returns[step as usize];
             let before = st.holdings.total();
             let mut gains = 0.0;
-            if no_fees {
-                for (v, &g) in st.holdings.values_mut().iter_mut().zip(&ret.gross) {
-                    let grown = *v * g;
-                    gains += grown - *v;
-                    *v = grown;
-                }
-            } else {
-                let mut fees = 0.0;
-                for (i, v) in st.holdings.values_mut().iter_mut().enumerate() {
-                    let grown = *v * ret.gross[i];
-                    gains += grown - *v;
-                    let after_fee = grown * fee[i];
-                    fees += grown - after_fee;
-                    *v = after_fee;
-                }
+            let mut fees = 0.0;
+            let fee = (!no_fees).then_some(fee);
+            st.holdings.grow(&ret.gross, fee, &mut gains, &mut fees);
+            if fee.is_some() {
                 st.out.fees += fees;
             }
             if st.reserve > 0.0 {

@@ -67,6 +67,9 @@ pub struct AccountBook {
     /// Traditional withdrawals so far this year, and the bracket room for them.
     traditional_taken: f64,
     bracket_room: f64,
+    /// The accounts in the order spending draws on them: taxable, traditional, Roth, HSA
+    /// (in the scenario's order within each kind).
+    spending_order: [u8; MAX_ACCOUNTS],
     /// Income is paid every `dividend_every` steps (quarterly), `payments` times a year.
     dividend_every: u32,
     payments: f64,
@@ -95,6 +98,7 @@ impl AccountBook {
             excess: 0.0,
             traditional_taken: 0.0,
             bracket_room: 0.0,
+            spending_order: spending_order(hh),
             dividend_every: (steps_per_year / 4).max(1),
             payments: f64::from(steps_per_year / (steps_per_year / 4).max(1)),
             out: TaxOutcome::default(),
@@ -454,22 +458,12 @@ impl AccountBook {
             WithdrawalOrder::TaxableFirst => {}
         }
         // Then taxable, traditional, Roth, HSA (also the fallback of the other orders).
-        for rank in 0..4 {
-            for i in 0..n {
-                if need <= DUST {
-                    break;
-                }
-                let kind = hh.accounts[i].kind;
-                let r = match kind {
-                    AccountKind::Taxable => 0,
-                    AccountKind::K401 | AccountKind::TraditionalIra => 1,
-                    AccountKind::Roth401k | AccountKind::RothIra => 2,
-                    AccountKind::Hsa => 3,
-                };
-                if r == rank {
-                    need -= self.take(hh, i, need, step, year, target, routing);
-                }
+        for o in 0..n {
+            if need <= DUST {
+                break;
             }
+            let i = usize::from(self.spending_order[o]);
+            need -= self.take(hh, i, need, step, year, target, routing);
         }
         amount - need.max(0.0)
     }
@@ -544,57 +538,79 @@ impl AccountBook {
 
     // ---- markets -----------------------------------------------------------------------
 
-    /// One step of returns and fees: `gross` total returns and `fee` factors per asset.
-    /// In the taxable account each asset's yield is paid out, taxed this year and
-    /// reinvested. Returns (market gains, fees) in dollars.
+    /// One step of returns and fees: `gross` total returns and `fee` factors per asset
+    /// (`None`: no fees). In the taxable account each asset's yield is paid out, taxed this
+    /// year and reinvested. Returns (market gains, fees) in dollars.
     #[inline]
-    pub fn grow(&mut self, hh: &Household, gross: &[f64], fee: &[f64], step: u32) -> (f64, f64) {
+    pub fn grow(
+        &mut self,
+        hh: &Household,
+        gross: &[f64],
+        fee: Option<&[f64]>,
+        step: u32,
+    ) -> (f64, f64) {
         let mut gains = 0.0;
         let mut fees = 0.0;
-        let no_fees = fee.iter().all(|&f| f == 1.0);
+        let t = hh.taxable;
         for (i, h) in self.accounts.iter_mut().enumerate() {
-            if i == hh.taxable {
-                continue;
-            }
-            if no_fees {
-                for (v, &g) in h.values_mut().iter_mut().zip(gross) {
-                    let grown = *v * g;
-                    gains += grown - *v;
-                    *v = grown;
-                }
-                continue;
-            }
-            for (k, v) in h.values_mut().iter_mut().enumerate() {
-                let grown = *v * gross[k];
-                gains += grown - *v;
-                let after = grown * fee[k];
-                fees += grown - after;
-                *v = after;
+            if i != t {
+                h.grow(gross, fee, &mut gains, &mut fees);
             }
         }
         // Taxable: price growth on the lots; income paid at the end of each quarter (as
         // index funds distribute), taxed this year and reinvested.
+        if (step + 1).is_multiple_of(self.dividend_every) {
+            self.grow_taxable_paying(hh, gross, fee, step, &mut gains, &mut fees);
+        } else {
+            // No income this step (two in three with monthly steps): price growth only, the
+            // paying formulas with a zero yield term for term.
+            let values = self.accounts[t].values_mut();
+            for (k, (&g, out)) in gross.iter().zip(values).enumerate() {
+                let v = self.lots.value(k);
+                gains += v * g - v;
+                let f = match fee {
+                    Some(f) => {
+                        let price_part = v * g;
+                        fees += price_part - price_part * f[k];
+                        g * f[k]
+                    }
+                    None => g,
+                };
+                *out = self.lots.grow_asset(k, f);
+            }
+        }
+        (gains, fees)
+    }
+
+    /// The taxable account's step when it pays income (kept out of line: with monthly steps
+    /// one step in three).
+    #[inline(never)]
+    fn grow_taxable_paying(
+        &mut self,
+        hh: &Household,
+        gross: &[f64],
+        fee: Option<&[f64]>,
+        step: u32,
+        gains: &mut f64,
+        fees: &mut f64,
+    ) {
         let n = gross.len();
         let mut price = [1.0; MAX_ASSETS];
         let mut paid = [0.0; MAX_ASSETS];
         let payments = self.payments;
-        let pays = (step + 1).is_multiple_of(self.dividend_every);
         for k in 0..n {
             let v = self.lots.value(k);
-            let y = if pays {
-                (hh.income[k].yield_rate / payments).min(gross[k].max(0.0))
-            } else {
-                0.0
-            };
+            let y = (hh.income[k].yield_rate / payments).min(gross[k].max(0.0));
             paid[k] = v * y;
             let price_part = v * (gross[k] - y);
-            price[k] = (gross[k] - y) * fee[k];
-            gains += v * gross[k] - v;
-            fees += price_part - price_part * fee[k];
-            if !pays {
-                // Two steps in three pay nothing: no income to record.
-                continue;
-            }
+            *gains += v * gross[k] - v;
+            price[k] = match fee {
+                Some(f) => {
+                    *fees += price_part - price_part * f[k];
+                    (gross[k] - y) * f[k]
+                }
+                None => gross[k] - y,
+            };
             if hh.income[k].qualified {
                 self.ledger.qualified_dividends += paid[k];
                 self.ledger.ordinary_dividends += paid[k];
@@ -609,7 +625,6 @@ impl AccountBook {
             }
         }
         self.sync_taxable(hh);
-        (gains, fees)
     }
 
     /// Tax-loss harvesting in the taxable account, at the end of a step.
@@ -852,6 +867,21 @@ impl AccountBook {
     }
 }
 
+/// The accounts by the rank spending draws on them, stable within a rank.
+fn spending_order(hh: &Household) -> [u8; MAX_ACCOUNTS] {
+    assert!(
+        hh.accounts.len() <= MAX_ACCOUNTS,
+        "at most {MAX_ACCOUNTS} accounts"
+    );
+    let mut order = [0u8; MAX_ACCOUNTS];
+    for (o, i) in order.iter_mut().zip(0u8..) {
+        *o = i;
+    }
+    let n = hh.accounts.len();
+    order[..n].sort_by_key(|&i| hh.accounts[usize::from(i)].kind.spending_order());
+    order
+}
+
 /// Whether a distribution from this account in this year owes the 10% additional tax of
 /// IRC §72(t): before age 59½, except from the 401(k) of an employee who left the employer
 /// in or after the year they turned 55 (the "rule of 55", 401(k) only, not IRAs).
@@ -935,7 +965,7 @@ rebalance = "none"
             }; MAX_ASSETS],
             ..hh.clone()
         };
-        book.grow(&no_yield, &[stock_gross, 1.0], &[1.0, 1.0], 0);
+        book.grow(&no_yield, &[stock_gross, 1.0], None, 0);
         let total = book.total();
         let desired = Holdings::at_weights(total, target.weights());
         book.rebalance(&hh, &TaxPolicy::default(), &desired, &target, 0);

@@ -128,7 +128,9 @@ impl Limits {
 /// Tax law of simulation year `year`: the 2026 law indexed by the simulated price level
 /// (the start year's law is taken to be 2026's).
 fn law_for(hh: &Household, year: u32, cpi: f64) -> TaxLaw<f64> {
-    TaxLaw::projected(hh.start_year + year as i32, cpi).with_state_rate(hh.state_rate)
+    let mut law = TaxLaw::projected_from(&hh.law_2026, hh.start_year + year as i32, cpi);
+    law.state_rate = hh.state_rate;
+    law
 }
 
 /// The tax charged to the portfolio for year `year`, and the early-withdrawal penalty in it.

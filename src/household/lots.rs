@@ -10,6 +10,7 @@
 //! tax-loss-harvesting replacement) follow the same index: they track the same market.
 
 use super::wash::WashSales;
+use crate::portfolio::SUM_START;
 use std::ops::AddAssign;
 
 /// Which lots a sale sells first.
@@ -199,12 +200,19 @@ impl LotBook {
     #[inline]
     pub fn grow(&mut self, price_gross: &[f64]) {
         for (a, &g) in price_gross.iter().enumerate().take(self.price.len()) {
-            let p = self.price[a] * g.max(0.0);
-            self.price[a] = p;
-            if !(1e-150..=1e150).contains(&p) {
-                self.rebase(a);
-            }
+            self.grow_asset(a, g);
         }
+    }
+
+    /// [`LotBook::grow`] for one asset; returns the asset's value after it.
+    #[inline]
+    pub fn grow_asset(&mut self, asset: usize, price_gross: f64) -> f64 {
+        let p = self.price[asset] * price_gross.max(0.0);
+        self.price[asset] = p;
+        if !(1e-150..=1e150).contains(&p) {
+            self.rebase(asset);
+        }
+        self.value(asset)
     }
 
     /// Folds the asset's price index into its lots' shares; the index restarts at 1.0.
@@ -416,12 +424,16 @@ impl LotBook {
         let mut realized = Realized::default();
         for asset in 0..self.price.len() {
             let price = self.price[asset];
-            // Most steps harvest nothing: one scan says so, before the wash-sale checks.
-            let any = self.lots[self.range(asset)]
-                .iter()
-                .any(|l| !is_empty(l) && l.basis - l.shares * price > threshold * l.basis);
+            // Most steps harvest nothing: one scan says so, before the wash-sale checks, and
+            // recounts the shares on the way (as `recount` does, in the same order).
+            let mut any = false;
+            let mut shares = SUM_START;
+            for l in &self.lots[self.range(asset)] {
+                any |= !is_empty(l) && l.basis - l.shares * price > threshold * l.basis;
+                shares += l.shares;
+            }
             if !any {
-                self.recount(asset);
+                self.shares[asset] = shares;
                 continue;
             }
             for fund in 0..2u8 {
@@ -608,6 +620,11 @@ impl LotBook {
         for (fund, by_term) in buckets.sold.iter().enumerate() {
             // Short-term first: a disallowed short-term loss is the costlier, cautious side.
             for (long_term, (proceeds, loss)) in [(false, by_term[0]), (true, by_term[1])] {
+                // Most buckets are empty: skipped here rather than by a call that records
+                // nothing (the sale's hot path).
+                if proceeds <= 0.0 || loss <= 0.0 {
+                    continue;
+                }
                 wash.record_loss_sale(asset, fund as u8, step, proceeds, loss, long_term);
             }
         }

@@ -16,7 +16,7 @@ pub use ledger::Limits;
 
 pub use crate::plan::holdings::{AccountKind, HsaCoverage};
 use crate::portfolio::{Holdings, MAX_ASSETS};
-use crate::tax::FilingStatus;
+use crate::tax::{FilingStatus, TaxLaw};
 use lots::{LotMethod, SaleRates};
 
 /// Whose account it is (ages for catch-ups, RMDs and the 59½ rule are the owner's).
@@ -116,6 +116,9 @@ pub struct Household {
     pub rmd_age: [u32; 2],
     /// Contribution limits by age (2026, indexed by the simulated CPI).
     pub limits: Limits,
+    /// The 2026 tax law ([`TaxLaw::y2026`]), built once: every simulated year's law is
+    /// projected from it.
+    pub law_2026: TaxLaw<f64>,
 }
 
 impl Household {

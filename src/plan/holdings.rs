@@ -61,6 +61,17 @@ impl AccountKind {
             AccountKind::Taxable => 3,
         }
     }
+
+    /// Which accounts pay for spending first (the conventional order): taxable (0), then
+    /// traditional (1), then Roth (2), then the HSA (3).
+    pub fn spending_order(self) -> u8 {
+        match self {
+            AccountKind::Taxable => 0,
+            AccountKind::K401 | AccountKind::TraditionalIra => 1,
+            AccountKind::Roth401k | AccountKind::RothIra => 2,
+            AccountKind::Hsa => 3,
+        }
+    }
 }
 
 /// HSA coverage, which sets the HSA contribution limit.

@@ -13,7 +13,7 @@ use crate::household::{
     rmd_start_age, treatment,
 };
 use crate::portfolio::{Holdings, MAX_ASSETS};
-use crate::tax::FilingStatus;
+use crate::tax::{FilingStatus, TaxLaw};
 
 /// The tax law's base year: the simulation cannot start before it.
 const FIRST_TAX_YEAR: i64 = 2026;
@@ -305,6 +305,7 @@ impl Lowering<'_> {
                 after_tax_rate,
                 rmd_age: [rmd_start_age(birth_years[0]), rmd_start_age(birth_years[1])],
                 limits: Limits::default(),
+                law_2026: TaxLaw::y2026(),
             },
             household,
         )))

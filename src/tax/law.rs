@@ -194,7 +194,14 @@ impl<M: Amount> TaxLaw<M> {
     /// The IRS rounds indexed amounts down to multiples of $25 or $50 (IRC §1(f)(7)); this
     /// does not, since the simulated price level is itself an estimate.
     pub fn projected(year: i32, price_level: M) -> Self {
-        let base = Self::y2026();
+        Self::projected_from(&Self::y2026(), year, price_level)
+    }
+
+    /// [`TaxLaw::projected`] from a 2026 law built once with [`TaxLaw::y2026`] (whose
+    /// literals cost a division each), for code that projects every simulated year. Any
+    /// state rate of `base` is kept.
+    pub fn projected_from(base: &Self, year: i32, price_level: M) -> Self {
+        debug_assert_eq!(base.year, 2026, "projections start from the 2026 law");
         let scale4 = |t: [M; 4]| t.map(|x| x * price_level);
         TaxLaw {
             year,
@@ -209,7 +216,7 @@ impl<M: Amount> TaxLaw<M> {
             } else {
                 M::ZERO
             },
-            ..base
+            ..*base
         }
     }
 
