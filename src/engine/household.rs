@@ -77,6 +77,7 @@ pub(crate) fn simulate<S: YearEndSink>(
 
         // Steps to the next look of the rule (a countdown: no division per step).
         let mut look_in = period;
+        let mut due_per_step = st.withdrawal.annual / f64::from(spy);
         for (step, (ret, info)) in (0..end).zip(scratch.returns.iter().zip(calendar)) {
             let retired = info.retired;
             let year_end = info.year_end;
@@ -148,8 +149,10 @@ pub(crate) fn simulate<S: YearEndSink>(
                     };
                     st.mark_anniversary_twr();
                     rule.annual_withdrawal(&mut st.withdrawal, &ctx);
+                    // The year's amount changes only here: divide once a year, not a step.
+                    due_per_step = st.withdrawal.annual / f64::from(spy);
                 }
-                let mut due = st.withdrawal.annual / f64::from(spy);
+                let mut due = due_per_step;
                 if rule.income_offsets() {
                     due = (due - income).max(0.0);
                 }
