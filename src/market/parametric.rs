@@ -347,8 +347,12 @@ impl Parametric {
         scratch: &'s mut DrawScratch,
     ) -> &'s [f64] {
         let dim = self.dim;
-        scratch.logs.clear();
-        scratch.logs.resize(steps * dim, 0.0);
+        // Every slot is written below: resize only when the shape changes (zeroing 11 KB
+        // per path was 3% of a run's instructions).
+        if scratch.logs.len() != steps * dim {
+            scratch.logs.clear();
+            scratch.logs.resize(steps * dim, 0.0);
+        }
         let logs = &mut scratch.logs[..];
         for s in 0..steps {
             let mut z = [0.0; MAX_DIM];
