@@ -43,8 +43,6 @@ pub(crate) fn simulate<S: YearEndSink>(
     );
     let spy = sim.steps_per_year;
     let steps = sim.steps();
-    let fee = &sim.fee_factors;
-    let fee = (!fee.iter().all(|&f| f == 1.0)).then_some(&fee[..]);
     let retirement = sim.cash_flows.retirement_step.min(steps);
     let retirement_years = (steps - retirement) / spy;
     let end = end_step(sim, path);
@@ -62,13 +60,15 @@ pub(crate) fn simulate<S: YearEndSink>(
         book.reset(hh);
         *st = StrategyState::new(book.household());
         sink.record(s, 0, book.total(), book.total(), true);
+        let run = StrategyRun::new(sim, s);
+        let fee = run.fees();
         let StrategyRun {
             strategy,
             rule,
             withdraws,
             period,
             ..
-        } = StrategyRun::new(sim, s);
+        } = run;
         let policy = &strategy.tax;
         let routing_out = strategy.withdrawals;
         let mut cpi = 1.0;

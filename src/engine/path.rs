@@ -638,6 +638,11 @@ impl<'a> StrategyRun<'a> {
             reserve_growth: sim.reserve_growth[s],
         }
     }
+
+    /// The fee factors, or `None` when every one is 1 (no fee terms to compute).
+    pub(super) fn fees(&self) -> Option<&'a [f64]> {
+        (!self.no_fees).then_some(self.fee)
+    }
 }
 
 /// One path's shared series, read by every strategy.
@@ -662,6 +667,8 @@ impl PathContext<'_> {
         let plan = &sim.cash_flows;
         let retirement = self.retirement;
         let retirement_years = (sim.steps() - retirement) / spy;
+        let run = StrategyRun::new(sim, s);
+        let fee_terms = run.fees();
         let StrategyRun {
             strategy,
             targets,
@@ -669,10 +676,10 @@ impl PathContext<'_> {
             withdraws,
             income_offsets,
             fee,
-            no_fees,
             period,
             reserve_growth,
-        } = StrategyRun::new(sim, s);
+            ..
+        } = run;
         // Months per step: with monthly steps, monthly withdrawals are start-of-step ones.
         let months = 12 / spy.max(1);
         let timing = match plan.withdrawal_timing {
@@ -798,9 +805,9 @@ impl PathContext<'_> {
             let before = st.holdings.total();
             let mut gains = 0.0;
             let mut fees = 0.0;
-            let fee = (!no_fees).then_some(fee);
-            st.holdings.grow(&ret.gross, fee, &mut gains, &mut fees);
-            if fee.is_some() {
+            st.holdings
+                .grow(&ret.gross, fee_terms, &mut gains, &mut fees);
+            if fee_terms.is_some() {
                 st.out.fees += fees;
             }
             if st.reserve > 0.0 {
