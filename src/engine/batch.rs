@@ -44,7 +44,10 @@ fn mask(c: bool) -> u64 {
     0u64.wrapping_sub(u64::from(c))
 }
 
-/// Whether any lane is set (an OR over the lanes, which vectorizes).
+/// Whether any lane is set (an OR over the lanes, which vectorizes). Loops that visit a few
+/// lanes with scalar code test it first (`let visit = if any(..) { LANES } else { 0 }`);
+/// folding that pattern into an iterator helper made the untaxed run 6-10% slower on an AVX2
+/// machine (the kernel's code layout, not its instruction count, changed).
 #[inline(always)]
 fn any(m: &Mask) -> bool {
     m.iter().fold(0, |acc, &x| acc | x) != 0
