@@ -129,6 +129,8 @@ impl Limits {
 /// (the start year's law is taken to be 2026's).
 fn law_for(hh: &Household, year: u32, cpi: f64) -> TaxLaw<f64> {
     let mut law = TaxLaw::projected_from(&hh.law_2026, hh.start_year + year as i32, cpi);
+    // Set in place: `with_state_rate` moves the whole law once more (0.4% more instructions
+    // in a taxed run, callgrind).
     law.state_rate = hh.state_rate;
     law
 }
