@@ -149,7 +149,7 @@ fn lot_sale(c: &mut Criterion) {
         source: "bench".into(),
     };
     let date = Date::parse("2026-11-23").unwrap();
-    let amount = Decimal::new(600_000_00, 2);
+    let amount = Decimal::new(60_000_000, 2); // $600,000.00
     c.bench_function("lot_sale_500_lots_decimal", |b| {
         b.iter(|| {
             let cands: Vec<Candidate> = lots

@@ -36,7 +36,9 @@ impl Calendar {
     /// (monthly looks cannot happen on annual steps).
     pub fn period_steps(self, steps_per_year: u32) -> Option<u32> {
         let months_per_step = 12 / steps_per_year.max(1);
-        (self.months() % months_per_step == 0).then(|| self.months() / months_per_step)
+        self.months()
+            .is_multiple_of(months_per_step)
+            .then(|| self.months() / months_per_step)
     }
 
     pub fn key(self) -> &'static str {

@@ -206,7 +206,7 @@ pub(crate) fn simulate<S: YearEndSink>(
         }
         // The horizon (or death): the last tax bill is paid from the estate.
         let last_year = end.saturating_sub(1) / spy;
-        if end % spy != 0 && !st.out.failed {
+        if !end.is_multiple_of(spy) && !st.out.failed {
             // A path that ends mid-year (never with whole-year horizons) closes its year.
             book.end_year(hh, last_year, cpi, end, social_security, pensions);
         }

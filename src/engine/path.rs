@@ -325,7 +325,7 @@ impl StepInfo {
                     },
                     year: (step + 1) / spy,
                     retired,
-                    anniversary: retired && (step - retirement) % spy == 0,
+                    anniversary: retired && (step - retirement).is_multiple_of(spy),
                     year_end: (step + 1) % spy == 0,
                     year_start: step % spy == 0,
                 }

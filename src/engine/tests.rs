@@ -18,6 +18,7 @@ fn constant_rate(rate: f64) -> WithdrawalRule {
 }
 
 /// Fills the fields a test does not care about.
+#[allow(clippy::too_many_arguments)]
 fn simulation(
     market: MarketModel,
     target: TargetAllocation,

@@ -7,6 +7,10 @@
 //! and CRLF line ends both work, and every row must have exactly as many fields as the
 //! header. Line numbers in errors are 1-based, as shown in a text editor.
 
+// A `DataError` is built once, when a file fails to load: its size (the date-sequence
+// error's four strings) costs nothing, and boxing it would put a box in every caller's match.
+#![allow(clippy::result_large_err)]
+
 use std::path::Path;
 
 use super::{DataError, Dataset, HistoricalReturns, SequenceProblem, SeriesId};

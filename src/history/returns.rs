@@ -1,5 +1,8 @@
 //! Calendar arithmetic, slicing and aggregation on [`HistoricalReturns`].
 
+// See `load.rs`: a `DataError` is large and rare.
+#![allow(clippy::result_large_err)]
+
 use super::{DataError, HistoricalReturns, SeriesId};
 
 impl HistoricalReturns {

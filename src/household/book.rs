@@ -351,6 +351,7 @@ impl AccountBook {
 
     /// Pays the tax due (at the start of a year, or at the horizon). Returns what was paid;
     /// less than due only when the portfolio is exhausted.
+    #[allow(clippy::too_many_arguments)]
     pub fn pay_tax(
         &mut self,
         hh: &Household,
@@ -679,8 +680,9 @@ impl AccountBook {
             AccountRebalancing::AdvantagedFirst => {
                 let now = self.household();
                 let mut delta = [0.0; MAX_ASSETS];
-                for k in 0..n {
-                    delta[k] = desired.values()[k] - now.values()[k];
+                for ((d, &want), &have) in delta.iter_mut().zip(desired.values()).zip(now.values())
+                {
+                    *d = want - have;
                 }
                 // Seed 004's decision table: an overweight position at a loss in the taxable
                 // account is sold there first (a harvest that rebalances at no tax cost).
@@ -844,7 +846,9 @@ impl AccountBook {
     }
 
     /// Buys `amount` in account `i`, split over assets as the routing would for the whole
-    /// household (so contributions move the household toward target).
+    /// household (so contributions move the household toward target). (Index loop on
+    /// purpose: the zipped form measured 0.7% more instructions in a taxed run.)
+    #[allow(clippy::needless_range_loop)]
     #[inline]
     fn buy_routed(
         &mut self,

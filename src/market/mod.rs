@@ -22,7 +22,9 @@ pub use resample::{HistoricalMode, HistoricalPaths, ResampleError};
 use crate::portfolio::MAX_ASSETS;
 use rand::Rng;
 
-/// A market model, matched once per path.
+/// A market model, matched once per path. (Its variants differ in size, but a simulation
+/// holds one, built once: boxing would only add a pointer to follow per path.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum MarketModel {
     Historical(HistoricalPaths),

@@ -18,6 +18,15 @@ use crate::tax::{FilingStatus, TaxLaw};
 /// The tax law's base year: the simulation cannot start before it.
 const FIRST_TAX_YEAR: i64 = 2026;
 
+/// One `[[account]]` as read: the account, its balance, explicit holdings if given, and
+/// the share of its value that is cost basis.
+struct AccountInput {
+    account: Account,
+    balance: f64,
+    holdings: Option<Vec<f64>>,
+    basis: f64,
+}
+
 fn account_kind(s: &str) -> Option<AccountKind> {
     Some(match s {
         "401k" => AccountKind::K401,
@@ -182,8 +191,12 @@ impl Lowering<'_> {
         let mut given: Vec<Option<Vec<f64>>> = Vec::new();
         let mut basis_share = Vec::new();
         for (i, a) in spec.accounts.iter().enumerate() {
-            let (account, balance, holdings, basis) =
-                self.account(i, a, n, spouse_age.is_some())?;
+            let AccountInput {
+                account,
+                balance,
+                holdings,
+                basis,
+            } = self.account(i, a, n, spouse_age.is_some())?;
             if spec.accounts[..i].iter().any(|b| b.name == a.name) {
                 return Err(self.err(
                     &format!("account[{i}].name"),
@@ -341,15 +354,14 @@ impl Lowering<'_> {
             .collect()
     }
 
-    /// One `[[account]]`: the account, its balance, explicit holdings if given, and its
-    /// basis share.
+    /// One `[[account]]`, checked.
     fn account(
         &self,
         i: usize,
         a: &AccountSpec,
         n_assets: usize,
         has_spouse: bool,
-    ) -> Result<(Account, f64, Option<Vec<f64>>, f64), ScenarioError> {
+    ) -> Result<AccountInput, ScenarioError> {
         let k = |f: &str| format!("account[{i}].{f}");
         let kind = account_kind(&a.kind).ok_or_else(|| {
             self.err(
@@ -450,8 +462,8 @@ impl Lowering<'_> {
                 return Err(self.err(&k("coverage"), one_of(other, &["self_only", "family"])));
             }
         };
-        Ok((
-            Account {
+        Ok(AccountInput {
+            account: Account {
                 name: a.name.clone(),
                 kind,
                 owner,
@@ -465,7 +477,7 @@ impl Lowering<'_> {
             balance,
             holdings,
             basis,
-        ))
+        })
     }
 
     /// Strategy `i`'s account choices (defaults when the scenario has no accounts, where
@@ -496,8 +508,7 @@ impl Lowering<'_> {
                 "a cash reserve is not supported with accounts yet",
             ));
         }
-        let mut p = TaxPolicy::default();
-        p.rebalancing = match s.accounts.as_deref() {
+        let rebalancing = match s.accounts.as_deref() {
             None | Some("advantaged_first") => AccountRebalancing::AdvantagedFirst,
             Some("per_account") => AccountRebalancing::PerAccount,
             Some(other) => {
@@ -506,6 +517,10 @@ impl Lowering<'_> {
                     one_of(other, &["advantaged_first", "per_account"]),
                 ));
             }
+        };
+        let mut p = TaxPolicy {
+            rebalancing,
+            ..TaxPolicy::default()
         };
         let bracket = |key: &str, v: Option<f64>, default: f64| -> Result<f64, ScenarioError> {
             let r = v.unwrap_or(default);

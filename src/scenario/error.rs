@@ -117,7 +117,7 @@ impl<'a> Locator<'a> {
     }
 
     /// Converts a TOML syntax or type error, naming the key on the offending line.
-    pub(crate) fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
+    pub(crate) fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let mut message = plain_types(e.message().trim());
         let (line, mut key) = match e.span() {
             // A missing top-level key is reported against the whole document: no line.
@@ -269,7 +269,7 @@ mod tests {
             paths: i64,
         }
         let e = toml::from_str::<S>(src).unwrap_err();
-        let err = l.from_toml(&e);
+        let err = l.toml_error(&e);
         assert_eq!(err.line, Some(3));
         assert_eq!(err.key, "simulation.paths");
     }

@@ -71,7 +71,7 @@ pub fn parse(
     base_dir: &Path,
 ) -> Result<Scenario, ScenarioError> {
     let loc = Locator::new(file, src);
-    let spec: ScenarioFile = toml::from_str(src).map_err(|e| loc.from_toml(&e))?;
+    let spec: ScenarioFile = toml::from_str(src).map_err(|e| loc.toml_error(&e))?;
     Lowering {
         loc: &loc,
         base_dir,

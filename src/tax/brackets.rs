@@ -31,9 +31,9 @@ pub fn ordinary_tax<M: Amount>(law: &TaxLaw<M>, status: FilingStatus, income: M)
 pub fn bracket_rate<M: Amount>(law: &TaxLaw<M>, status: FilingStatus, income: M) -> M {
     let floors = &law.brackets[status.index()];
     let mut rate = law.rates[0];
-    for i in 0..floors.len() {
-        if income >= floors[i] {
-            rate = law.rates[i];
+    for (&floor, &r) in floors.iter().zip(&law.rates) {
+        if income >= floor {
+            rate = r;
         }
     }
     rate

@@ -5,7 +5,7 @@
 //! estimate of `driftlab tax` in `rust_decimal::Decimal`.
 //!
 //! * [`amount`]: the numeric trait.
-//! * [`filing`]: [`FilingStatus`].
+//! * [`filing`]: the filing status, [`FilingStatus`].
 //! * [`law`]: [`TaxLaw`], one year's parameters (2025, 2026, or 2026 indexed by a price level).
 //! * [`brackets`]: ordinary brackets and the qualified dividends / capital gain worksheet.
 //! * [`social_security`]: the taxable part of benefits (Pub. 915).
