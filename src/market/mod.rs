@@ -119,6 +119,11 @@ impl MarketModel {
         }
     }
 
+    /// Whether [`MarketModel::fill_path_columns`] draws (parametric models do).
+    pub fn draws_columns(&self) -> bool {
+        matches!(self, MarketModel::Parametric(_))
+    }
+
     /// For a parametric model, path `path`'s gross returns for `steps` steps as columns,
     /// the same numbers as [`MarketModel::fill_path`] (which lays them out step by step):
     /// `assets` columns of `steps` values, then the inflation column, or a constant gross
