@@ -505,7 +505,7 @@ impl Batch {
             }
             for (j, c) in columns.iter().enumerate().take(group) {
                 let Some(Drawn {
-                    columns,
+                    columns: col,
                     steps,
                     inflation,
                 }) = *c
@@ -514,14 +514,14 @@ impl Batch {
                 };
                 let l = g0 + j;
                 for a in 0..n {
-                    for (t, &g) in columns[a * steps..(a + 1) * steps].iter().enumerate() {
+                    for (t, &g) in col[a * steps..(a + 1) * steps].iter().enumerate() {
                         self.gross[t * n + a][l] = g;
                     }
                 }
                 let mut cpi = 1.0;
                 for t in 0..steps {
                     self.cpi[t][l] = cpi;
-                    cpi *= inflation.unwrap_or_else(|| columns[n * steps + t]);
+                    cpi *= inflation.unwrap_or_else(|| col[n * steps + t]);
                 }
                 self.cpi[steps][l] = cpi;
             }
