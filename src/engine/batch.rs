@@ -263,7 +263,7 @@ impl LaneState {
     }
 }
 
-/// One lane's draws as columns (see [`crate::market::MarketModel::fill_path_columns`]).
+/// One lane's draws as columns (see [`crate::market::Parametric::fill_columns`]).
 #[derive(Clone, Copy)]
 struct Drawn<'a> {
     columns: &'a [f64],
@@ -437,18 +437,13 @@ impl Batch {
                 let mut rng = path_rng(sim.seed, path);
                 // As the scalar path: only the steps the path lives (see `drawn_steps`).
                 let steps = drawn_steps(sim, self.end[l], stress);
-                // (Asked first: a borrow of `scratch` kept only on success does not pass the
-                // borrow checker.)
-                if stress.is_none() && sim.market.draws_columns() {
-                    let Some((c, inflation)) =
-                        sim.market.fill_path_columns(&mut rng, steps, scratch)
-                    else {
-                        unreachable!("a model that draws columns returned none");
-                    };
+                if stress.is_none()
+                    && let Some(p) = sim.market.parametric()
+                {
                     columns[j] = Some(Drawn {
-                        columns: c,
+                        columns: p.fill_columns(&mut rng, steps, scratch),
                         steps,
-                        inflation,
+                        inflation: p.constant_inflation(),
                     });
                     continue;
                 }

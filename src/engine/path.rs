@@ -326,8 +326,8 @@ impl StepInfo {
                     year: (step + 1) / spy,
                     retired,
                     anniversary: retired && (step - retirement).is_multiple_of(spy),
-                    year_end: (step + 1) % spy == 0,
-                    year_start: step % spy == 0,
+                    year_end: (step + 1).is_multiple_of(spy),
+                    year_start: step.is_multiple_of(spy),
                 }
             })
             .collect()

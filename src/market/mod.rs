@@ -119,27 +119,13 @@ impl MarketModel {
         }
     }
 
-    /// Whether [`MarketModel::fill_path_columns`] draws (parametric models do).
-    pub fn draws_columns(&self) -> bool {
-        matches!(self, MarketModel::Parametric(_))
-    }
-
-    /// For a parametric model, path `path`'s gross returns for `steps` steps as columns,
-    /// the same numbers as [`MarketModel::fill_path`] (which lays them out step by step):
-    /// `assets` columns of `steps` values, then the inflation column, or a constant gross
-    /// inflation. `None` for historical models.
-    pub fn fill_path_columns<'s, R: Rng + ?Sized>(
-        &self,
-        rng: &mut R,
-        steps: usize,
-        scratch: &'s mut DrawScratch,
-    ) -> Option<(&'s [f64], Option<f64>)> {
+    /// The parametric model, which can draw a path as columns
+    /// ([`Parametric::fill_columns`]: the same numbers as [`MarketModel::fill_path`]);
+    /// `None` for historical models.
+    pub fn parametric(&self) -> Option<&Parametric> {
         match self {
+            MarketModel::Parametric(p) => Some(p),
             MarketModel::Historical(_) => None,
-            MarketModel::Parametric(p) => {
-                let inflation = p.constant_inflation();
-                Some((p.fill_columns(rng, steps, scratch), inflation))
-            }
         }
     }
 

@@ -341,8 +341,9 @@ impl Parametric {
     }
 
     /// [`Parametric::fill_path`]'s gross returns as they are made, one column of `steps`
-    /// values per dimension (the assets, then inflation when it is random).
-    pub(super) fn fill_columns<'s, R: Rng + ?Sized>(
+    /// values per dimension (the assets, then inflation when it is random). The lockstep
+    /// kernel lays them out by step itself.
+    pub(crate) fn fill_columns<'s, R: Rng + ?Sized>(
         &self,
         rng: &mut R,
         steps: usize,
@@ -370,7 +371,7 @@ impl Parametric {
     }
 
     /// Gross inflation per step when it is not random.
-    pub(super) fn constant_inflation(&self) -> Option<f64> {
+    pub(crate) fn constant_inflation(&self) -> Option<f64> {
         (self.dim == self.assets).then_some(self.inflation_const)
     }
 }
