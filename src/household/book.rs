@@ -441,7 +441,7 @@ impl AccountBook {
                     let share = (need / total).min(1.0);
                     for i in 0..n {
                         let part = self.accounts[i].total() * share;
-                        need -= self.take(hh, i, part, step, year, target, routing);
+                        need -= self.take(hh, policy, i, part, step, year, target, routing);
                     }
                 }
             }
@@ -451,7 +451,7 @@ impl AccountBook {
                 let mut got = 0.0;
                 for i in 0..n {
                     if treatment(hh.accounts[i].kind) == Treatment::Deferred && first - got > DUST {
-                        got += self.take(hh, i, first - got, step, year, target, routing);
+                        got += self.take(hh, policy, i, first - got, step, year, target, routing);
                     }
                 }
                 need -= got;
@@ -464,18 +464,20 @@ impl AccountBook {
                 break;
             }
             let i = usize::from(self.spending_order[o]);
-            need -= self.take(hh, i, need, step, year, target, routing);
+            need -= self.take(hh, policy, i, need, step, year, target, routing);
         }
         amount - need.max(0.0)
     }
 
     /// Takes up to `amount` from account `i`: the assets the household routing would sell,
-    /// as far as this account holds them, the rest pro rata. Records the tax facts.
+    /// as far as this account holds them, the rest pro rata. Records the tax facts; taxable
+    /// lots are relieved by the policy's lot method.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn take(
         &mut self,
         hh: &Household,
+        policy: &TaxPolicy,
         i: usize,
         amount: f64,
         step: u32,
@@ -508,7 +510,7 @@ impl AccountBook {
                 sell[k] += (here[k] - sell[k]) * share;
             }
         }
-        let sold = self.sell_in(hh, i, &sell[..n], step, None);
+        let sold = self.sell_in(hh, i, &sell[..n], step, policy);
         let a = &hh.accounts[i];
         if treatment(a.kind) == Treatment::Deferred {
             self.ledger.ordinary += sold;
@@ -750,7 +752,7 @@ impl AccountBook {
         policy: &TaxPolicy,
         trades: &mut Trades,
     ) {
-        let sold = self.sell_in(hh, i, sell, step, Some(policy));
+        let sold = self.sell_in(hh, i, sell, step, policy);
         let bought: f64 = buy.iter().sum();
         // Buys are scaled to what the sells raised (equal up to float dust).
         if bought > 0.0 {
@@ -785,17 +787,9 @@ impl AccountBook {
     /// Sells `sell[k]` dollars of each asset in account `i`; returns the proceeds. In the
     /// taxable account lots are relieved by the policy's method and gains recorded.
     #[inline]
-    fn sell_in(
-        &mut self,
-        hh: &Household,
-        i: usize,
-        sell: &[f64],
-        step: u32,
-        policy: Option<&TaxPolicy>,
-    ) -> f64 {
+    fn sell_in(&mut self, hh: &Household, i: usize, sell: &[f64], step: u32, p: &TaxPolicy) -> f64 {
         let mut proceeds = 0.0;
         if i == hh.taxable {
-            let p = policy.copied().unwrap_or_default();
             let mut realized = Realized::default();
             for (k, &s) in sell.iter().enumerate() {
                 if s > DUST {
@@ -999,6 +993,46 @@ rebalance = "none"
         // Its gain: basis is half of the starting value, so (1 - 0.5/3) of the proceeds.
         let gain = book.ledger.realized.short + book.ledger.realized.long;
         assert!((gain - (sell - 270_000.0) * (1.0 - 0.5 / 3.0)).abs() < 1e-6);
+    }
+
+    /// A spending withdrawal from the taxable account sells the lots the strategy's lot
+    /// method picks. Two stock lots: 400k bought at step 0 at basis 0.5 (200k), grown to
+    /// 800k; then 100k bought a year later (step 12; buys within a year merge) at today's
+    /// price. $50k is withdrawn at step 14. Returns the realized (short, long) gains.
+    fn withdrawal_gains(lot_method: LotMethod) -> (f64, f64) {
+        let (hh, target) = household(0.5);
+        let mut book = AccountBook::new(&hh, 2, 12);
+        book.reset(&hh);
+        book.lots.grow(&[2.0, 1.0]);
+        book.lots.buy(0, 100_000.0, 12, &mut book.wash);
+        book.sync_taxable(&hh);
+        let policy = TaxPolicy {
+            lot_method,
+            ..TaxPolicy::default()
+        };
+        let routing = CashFlowRouting::MostOffTarget;
+        let paid = book.withdraw(&hh, &policy, 50_000.0, 14, 1, &target, routing);
+        assert_eq!(paid, 50_000.0);
+        // Taxable first: the 401(k) is untouched, the stocks came out of the brokerage.
+        assert_eq!(book.account(0).values(), &[90_000.0, 210_000.0]);
+        assert!((book.account(1).values()[0] - 850_000.0).abs() < 1e-6);
+        (book.ledger.realized.short, book.ledger.realized.long)
+    }
+
+    #[test]
+    fn a_withdrawal_sells_the_lots_the_strategys_lot_method_picks() {
+        // FIFO: the old lot, long-term, 3/4 of it gain.
+        let (short, long) = withdrawal_gains(LotMethod::Fifo);
+        assert_eq!(short, 0.0);
+        assert!((long - 37_500.0).abs() < 1e-6, "{long}");
+        // HIFO and tax-optimal: the new lot, bought at today's price, so no gain.
+        for method in [LotMethod::Hifo, LotMethod::TaxOptimal] {
+            let (short, long) = withdrawal_gains(method);
+            assert!(
+                short.abs() < 1e-6 && long == 0.0,
+                "{method:?}: {short} {long}"
+            );
+        }
     }
 
     #[test]
