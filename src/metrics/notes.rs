@@ -3,6 +3,7 @@
 //! by the market, statistics that cannot be computed. Derived from the results only.
 
 use super::{Percentiles, RunResults, StrategySummary};
+use crate::engine::Simulation;
 
 /// Per-year wealth bands stop at this value (the top of the wealth histogram).
 const BAND_CAP: f64 = 1e13;
@@ -124,6 +125,43 @@ pub fn notes(r: &RunResults) -> Vec<String> {
     out
 }
 
+/// Notes on the scenario itself, for choices the model treats in a way a reader could miss.
+/// Income that starts before the retirement date is not added to the portfolio: the
+/// engine assumes it is spent (the README says so; a planner who claims Social Security at
+/// 62 while working to 65 should hear it).
+pub fn scenario_notes(sim: &Simulation) -> Vec<String> {
+    let spy = sim.steps_per_year;
+    let retirement = sim.cash_flows.retirement_step.min(sim.steps());
+    let at = |step: u32| -> String {
+        let years = f64::from(step) / f64::from(spy);
+        match sim.start_age {
+            Some(age) => format!("age {}", fmt_years(f64::from(age) + years)),
+            None => format!("year {}", fmt_years(years)),
+        }
+    };
+    sim.income
+        .iter()
+        .filter(|i| i.start_step < retirement)
+        .map(|i| {
+            format!(
+                "{} starts at {}, before retirement at {}: payments before retirement are assumed spent, not saved",
+                i.name,
+                at(i.start_step),
+                at(retirement)
+            )
+        })
+        .collect()
+}
+
+/// Whole years as `62`, fractions as `62.5`.
+fn fmt_years(y: f64) -> String {
+    if y.fract() == 0.0 {
+        format!("{y:.0}")
+    } else {
+        format!("{y:.1}")
+    }
+}
+
 fn failed_note(s: &StrategySummary, year: Option<u32>) -> String {
     match year {
         Some(y) => format!(
@@ -173,6 +211,34 @@ fn non_finite_fields(s: &StrategySummary) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped age-58 stress test with Social Security claimed at `claim` (it retires
+    /// at 65).
+    fn age_58_claiming_at(claim: &str) -> Simulation {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let text = std::fs::read_to_string(dir.join("age-58-stress-test.toml")).unwrap();
+        assert!(text.contains("claim_age = 67"));
+        let text = text.replace("claim_age = 67", &format!("claim_age = {claim}"));
+        crate::scenario::parse(&text, "t.toml", "t", &dir)
+            .unwrap()
+            .simulation
+    }
+
+    #[test]
+    fn income_claimed_before_retirement_gets_a_note_and_later_income_none() {
+        let early = scenario_notes(&age_58_claiming_at("62"));
+        assert_eq!(early.len(), 1, "{early:?}");
+        assert!(
+            early[0].contains("starts at age 62, before retirement at age 65")
+                && early[0].contains("assumed spent"),
+            "{}",
+            early[0]
+        );
+        let half = scenario_notes(&age_58_claiming_at("63.5"));
+        assert!(half[0].contains("starts at age 63.5"), "{}", half[0]);
+        assert!(scenario_notes(&age_58_claiming_at("65")).is_empty());
+        assert!(scenario_notes(&age_58_claiming_at("67")).is_empty());
+    }
     use crate::metrics::YearlyBand;
 
     fn pct(x: f64) -> Percentiles {

@@ -188,7 +188,8 @@ pub(crate) fn summarize(
         yearly_taxes,
         notes: Vec::new(),
     };
-    results.notes = super::notes::notes(&results);
+    results.notes = super::notes::scenario_notes(sim);
+    results.notes.extend(super::notes::notes(&results));
     results
 }
 
