@@ -195,7 +195,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             }
             // 5. Year end.
             if year_end {
-                book.end_year(hh, year, cpi_end, step, social_security, pensions);
+                book.end_year(hh, year, step, social_security, pensions);
                 sink.record_taxes(s, year + 1, book.tax_due() / cpi_end);
                 sync(st, book);
                 st.year_end(sink, s, year + 1, book.total(), cpi_end, retired);
@@ -208,7 +208,7 @@ pub(crate) fn simulate<S: YearEndSink>(
         let last_year = end.saturating_sub(1) / spy;
         if !end.is_multiple_of(spy) && !st.out.failed {
             // A path that ends mid-year (never with whole-year horizons) closes its year.
-            book.end_year(hh, last_year, cpi, end, social_security, pensions);
+            book.end_year(hh, last_year, end, social_security, pensions);
         }
         let target = sim.target_at(s, end.saturating_sub(1));
         book.pay_tax(hh, policy, end, last_year, cpi, target, routing_out);

@@ -71,6 +71,50 @@ balance = 1000000
 }
 
 #[test]
+fn each_years_law_is_indexed_by_the_price_level_at_its_start() {
+    // The retiree above with 10% inflation: 2026 is taxed under the 2026 law as published
+    // (4,054 as above), not under a law already indexed by 2026's own inflation. 2027's law
+    // is 2026's x 1.1 (the price level on 1 January 2027) and so is the withdrawal (66,000);
+    // the IRA also pays 2026's tax, so 70,054 is distributed. The $6,000 senior deduction
+    // is statutory, not indexed. Taxable income 70,054 - 19,965 - 6,000 = 44,089; tax
+    // 1,364 + 12% x (44,089 - 13,640) = 5,017.88. (With the law indexed by each year's own
+    // inflation, 2026's tax would be 3,811.40.)
+    let s = sim(r#"
+version = 1
+[simulation]
+paths = 1
+years = 2
+step = "monthly"
+[market]
+model = "parametric"
+inflation_mean = 0.10
+inflation_vol = 0.0
+[[asset]]
+name = "stocks"
+target = 1.0
+mean = 0.0
+vol = 0.0
+[[strategy]]
+name = "hold"
+rebalance = "none"
+[household]
+age = 70
+[cash_flows]
+withdrawal_amount = 60000
+[[account]]
+name = "IRA"
+kind = "traditional_ira"
+balance = 1000000
+"#);
+    let o = one(&s)[0];
+    assert!(
+        (o.tax.taxes - (4_054.0 + 5_017.88)).abs() < 1e-6,
+        "{}",
+        o.tax.taxes
+    );
+}
+
+#[test]
 fn rmds_follow_the_uniform_lifetime_table() {
     // Born 1951 (75 at the end of 2026): RMD age 73; divisor 24.6 at 75 (Pub. 590-B).
     let s = flat(

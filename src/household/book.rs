@@ -67,6 +67,10 @@ pub struct AccountBook {
     /// Traditional withdrawals so far this year, and the bracket room for them.
     traditional_taken: f64,
     bracket_room: f64,
+    /// The price level at the start of the current tax year: the year's tax law is the
+    /// 2026 law indexed by it (so the first year's law is 2026's as published), as are its
+    /// contribution limits and bracket room.
+    year_cpi: f64,
     /// The accounts in the order spending draws on them: taxable, traditional, Roth, HSA
     /// (in the scenario's order within each kind).
     spending_order: [u8; MAX_ACCOUNTS],
@@ -98,6 +102,7 @@ impl AccountBook {
             excess: 0.0,
             traditional_taken: 0.0,
             bracket_room: 0.0,
+            year_cpi: 1.0,
             spending_order: spending_order(hh),
             dividend_every: (steps_per_year / 4).max(1),
             payments: f64::from(steps_per_year / (steps_per_year / 4).max(1)),
@@ -121,6 +126,7 @@ impl AccountBook {
         self.excess = 0.0;
         self.traditional_taken = 0.0;
         self.bracket_room = 0.0;
+        self.year_cpi = 1.0;
         self.out = TaxOutcome::default();
     }
 
@@ -182,6 +188,7 @@ impl AccountBook {
     ) {
         let caps = &hh.limits;
         self.traditional_taken = 0.0;
+        self.year_cpi = cpi;
         let growth = (1.0 + hh.wage_growth).powi(year as i32);
         // Contributions, capped by the law's limits (IRS Notice 2025-67, indexed by CPI).
         self.contribution.fill(0.0);
@@ -314,13 +321,11 @@ impl AccountBook {
     }
 
     /// End of simulation year `year`: reinvest idle cash, compute the year's tax (due next
-    /// year), reset the ledger.
-    #[allow(clippy::too_many_arguments)]
+    /// year) under the law of the year's start price level, reset the ledger.
     pub fn end_year(
         &mut self,
         hh: &Household,
         year: u32,
-        cpi: f64,
         step: u32,
         social_security: f64,
         pensions: f64,
@@ -342,7 +347,7 @@ impl AccountBook {
         }
         self.ledger.social_security = social_security;
         self.ledger.ordinary += pensions;
-        let (tax, penalty) = year_tax(hh, &self.ledger, &mut self.carry, year, cpi);
+        let (tax, penalty) = year_tax(hh, &self.ledger, &mut self.carry, year, self.year_cpi);
         self.tax_due += tax;
         self.out.penalties += penalty;
         self.out.realized_gains += self.ledger.realized.short + self.ledger.realized.long;
@@ -892,7 +897,12 @@ fn early_distribution(hh: &Household, kind: AccountKind, who: usize, year: u32) 
     if age >= 60 {
         return false;
     }
-    let rule_of_55 = kind == AccountKind::K401 && who == 0 && hh.retirement_age >= 55;
+    // The rule of 55 needs the separation from service behind (no in-service withdrawal
+    // is spared) and to have happened in or after the year the owner turned 55. Both
+    // people stop working in the household's retirement year.
+    let rule_of_55 = kind == AccountKind::K401
+        && year >= hh.retire_year
+        && hh.age(who, hh.retire_year).is_some_and(|a| a >= 55);
     !rule_of_55
 }
 
@@ -970,6 +980,92 @@ rebalance = "none"
         let h = book.household();
         assert!((h.values()[0] - 0.7 * total).abs() < 1e-6);
         (book, hh)
+    }
+
+    /// A household from its `[household]` body and a 401(k) for each person.
+    fn couple(household: &str) -> Household {
+        let toml = format!(
+            r#"
+version = 1
+[simulation]
+paths = 1
+years = 10
+[market]
+model = "parametric"
+[[asset]]
+name = "stocks"
+target = 1.0
+mean = 0.0
+vol = 0.0
+[household]
+{household}
+[taxes]
+filing_status = "mfj"
+[[account]]
+name = "401k"
+kind = "401k"
+balance = 100000
+[[account]]
+name = "spouse 401k"
+kind = "401k"
+owner = "spouse"
+balance = 100000
+[[account]]
+name = "ira"
+kind = "traditional_ira"
+balance = 100000
+[[strategy]]
+name = "s"
+rebalance = "none"
+"#
+        );
+        let sim = scenario::parse(&toml, "t.toml", "t", Path::new("."))
+            .unwrap()
+            .simulation;
+        sim.household.unwrap()
+    }
+
+    #[test]
+    fn the_rule_of_55_needs_separation_from_service_in_or_after_the_year_of_55() {
+        // 50 and 57, retiring in two years (the primary is then 52, the spouse 59).
+        let hh = couple(
+            "age = 50
+spouse_age = 57
+retirement_age = 52",
+        );
+        let early = |who, kind, year| early_distribution(&hh, kind, who, year);
+        let k401 = AccountKind::K401;
+        // Still working: an in-service withdrawal is early for both, 57 or not.
+        assert!(early(0, k401, 0) && early(1, k401, 1));
+        // Separated: the spouse (59 in the separation year) is spared in the 401(k) only;
+        // the primary (52) is not.
+        assert!(!early(1, k401, 2));
+        assert!(early(1, AccountKind::TraditionalIra, 2));
+        assert!(early(0, k401, 2) && early(0, k401, 7));
+        // 59 1/2: the year the primary turns 60 is free.
+        assert!(!early(0, k401, 10));
+    }
+
+    #[test]
+    fn tax_ages_come_from_the_birth_year() {
+        // 64 on 1 January 2026, born 1961: 65 at the end of 2026, RMDs from 75 (2036).
+        let hh = couple(
+            "age = 64
+birth_year = 1961
+spouse_age = 60",
+        );
+        assert_eq!(hh.age(0, 0), Some(65));
+        assert_eq!(hh.rmd_age[0], 75);
+        assert_eq!(hh.age(1, 3), Some(63));
+        // Without a birth year the age given is the age reached in 2026.
+        assert_eq!(
+            couple(
+                "age = 64
+spouse_age = 60"
+            )
+            .age(0, 0),
+            Some(64)
+        );
     }
 
     #[test]

@@ -91,11 +91,13 @@ pub struct Household {
     pub filing: FilingStatus,
     /// Calendar year of the simulation start (2026 or later: the tax law's base year).
     pub start_year: i32,
-    /// Ages at the start: the primary person and the spouse, if any.
+    /// Ages at the start as the scenario gives them: the primary person and the spouse, if
+    /// any. Tax rules use [`Household::age`], from the birth years.
     pub ages: [Option<u32>; 2],
     pub birth_years: [i32; 2],
-    /// Age at which the primary person stops working (wages and contributions stop).
-    pub retirement_age: u32,
+    /// The first simulation year without wages: both people separate from service at its
+    /// start (wages and contributions stop).
+    pub retire_year: u32,
     /// Wages per person per year, start-year dollars, until retirement.
     pub wages: [f64; 2],
     /// Annual nominal growth of wages and contributions.
@@ -122,9 +124,11 @@ pub struct Household {
 }
 
 impl Household {
-    /// Age of person `who` during simulation year `year` (at its end), if that person exists.
+    /// Age of person `who` at the end of simulation year `year` (the age tax rules use), if
+    /// that person exists: from the birth year, since an age at the start may be a birthday
+    /// short of it.
     pub fn age(&self, who: usize, year: u32) -> Option<u32> {
-        self.ages[who].map(|a| a + year)
+        self.ages[who].map(|_| (self.start_year - self.birth_years[who]) as u32 + year)
     }
 
     pub fn married(&self) -> bool {

@@ -307,7 +307,7 @@ impl Lowering<'_> {
                 start_year: t.start_year as i32,
                 ages: [Some(age), spouse_age],
                 birth_years,
-                retirement_age: age + t.retire_after,
+                retire_year: t.retire_after,
                 wages,
                 wage_growth: spec.cash_flows.contribution_growth,
                 accounts,

@@ -93,7 +93,7 @@ impl Lowering<'_> {
             ));
         }
         let birth_year = h.birth_year.unwrap_or(start_year - h.age);
-        if (start_year - birth_year - h.age).abs() > 1 {
+        if !(0..=1).contains(&(start_year - birth_year - h.age)) {
             return Err(self.err(
                 "household.birth_year",
                 format!(
