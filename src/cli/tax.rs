@@ -24,7 +24,8 @@ const MARGINAL_STEP: Decimal = dec!(100);
 pub enum FilingArg {
     /// Single.
     Single,
-    /// Married filing jointly (also a qualifying surviving spouse).
+    /// Married filing jointly. (A qualifying surviving spouse shares its brackets and
+    /// deduction, but not its Social Security and senior-deduction thresholds.)
     Mfj,
     /// Head of household.
     Hoh,

@@ -115,6 +115,60 @@ balance = 1000000
 }
 
 #[test]
+fn fill_bracket_withdrawals_fill_the_bracket_above_an_rmd() {
+    // Single, 80 (born 1946): RMD 1,000,000 / 20.2 = 49,505. Spending of 100,000 takes the
+    // RMD, then 401(k) money to the top of the 12% bracket (50,400 + deduction 18,150 =
+    // 68,550 of distributions), then the taxable account (basis = value: no gain).
+    // Taxable income 68,550 - 18,150 - 6,000 (senior) = 44,400; tax 1,240 + 12% x 32,000.
+    let s = flat(
+        1,
+        r#"
+[household]
+age = 80
+[cash_flows]
+withdrawal_amount = 100000
+[[account]]
+name = "401k"
+kind = "401k"
+balance = 1000000
+[[account]]
+name = "brokerage"
+kind = "taxable"
+balance = 1000000
+"#,
+    );
+    let mut s = s;
+    s.strategies[0].tax.withdrawal_order = crate::household::WithdrawalOrder::FillBracket(0.12);
+    let o = one(&s)[0];
+    assert!((o.tax.rmds - 1_000_000.0 / 20.2).abs() < 1e-6);
+    assert!((o.tax.taxes - 5_080.0).abs() < 1e-6, "{}", o.tax.taxes);
+}
+
+#[test]
+fn a_contribution_to_the_taxable_account_leaves_the_401k_limit_alone() {
+    // 24,500 into the 401(k) fits the 2026 limit whichever account is listed first.
+    let run = |accounts: &str| {
+        let s = flat(
+            1,
+            &format!(
+                r#"
+[household]
+age = 40
+wages = 200000
+retirement_age = 41
+{accounts}"#
+            ),
+        );
+        one(&s)[0].tax.excess_contributions
+    };
+    let taxable =
+        "[[account]]\nname = \"b\"\nkind = \"taxable\"\nbalance = 0\ncontribution = 20000\n";
+    let k401 = "[[account]]\nname = \"k\"\nkind = \"401k\"\nbalance = 0\ncontribution = 24500\n";
+    assert_eq!(run(&format!("{taxable}{k401}")), 0.0);
+    assert_eq!(run(&format!("{k401}{taxable}")), 0.0);
+}
+
+#[test]
 fn rmds_follow_the_uniform_lifetime_table() {
     // Born 1951 (75 at the end of 2026): RMD age 73; divisor 24.6 at 75 (Pub. 590-B).
     let s = flat(

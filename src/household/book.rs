@@ -201,6 +201,11 @@ impl AccountBook {
                 if want <= 0.0 {
                     continue;
                 }
+                if a.kind == AccountKind::Taxable {
+                    // No limit, and it uses up no one's 401(k), IRA or HSA room.
+                    self.contribution[i] += want / f64::from(steps_per_year);
+                    continue;
+                }
                 let who = a.owner.index();
                 let age = hh.age(who, year).unwrap_or(0);
                 let wages = hh.wages[who] * growth;
@@ -255,7 +260,7 @@ impl AccountBook {
                 let taken = self.take_deferred(hh, who, rmd);
                 self.cash += taken;
                 self.ledger.ordinary += taken;
-                self.traditional_taken += taken;
+                // Not in `traditional_taken`: the bracket room below already counts it.
                 self.out.rmds += taken;
             }
         }

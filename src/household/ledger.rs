@@ -29,8 +29,8 @@ const MAX_AGE: usize = 120;
 
 /// 2026 contribution limits by age, read once from [`crate::plan::limits`] (IRS Notice
 /// 2025-67; Rev. Proc. 2025-19 for HSAs) so the hot loop needs no `Decimal`. Indexed by the
-/// simulated CPI each year (IRC §415(d) indexing, approximated by the price level; the
-/// statutory HSA catch-up is in fact not indexed).
+/// simulated CPI each year (IRC §415(d) indexing, approximated by the price level), except
+/// the HSA catch-up, which the statute fixes at $1,000.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Limits {
     /// (base, catch-up) per age, for 401(k) deferrals and IRAs; HSA self-only and family.
@@ -92,6 +92,12 @@ impl Limits {
                 (2, self.hsa[c][row])
             }
             AccountKind::Taxable => return (0, f64::INFINITY),
+        };
+        // The HSA catch-up is a statutory $1,000, not indexed (IRC §223(b)(3)(B)).
+        let catch_up = if kind == AccountKind::Hsa {
+            catch_up / cpi
+        } else {
+            catch_up
         };
         // High earners' catch-ups must go to a Roth 401(k): none in the traditional one.
         let blocked = self.blocked_catch_up(kind, age, wages, cpi) / cpi;
@@ -177,4 +183,19 @@ pub(crate) fn year_tax(
         0.0
     };
     (all.total_tax - wages_only, all.penalty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_follow_the_price_level_but_the_hsa_catch_up_stays_1000() {
+        let l = Limits::default();
+        let (_, hsa) = l.limit(AccountKind::Hsa, 56, HsaCoverage::SelfOnly, 0.0, 1.3);
+        assert!((hsa - (4_400.0 * 1.3 + 1_000.0)).abs() < 1e-9, "{hsa}");
+        // The 401(k) catch-up is indexed (IRC §414(v)(2)(C)): 24,500 + 8,000 at 50.
+        let (_, k) = l.limit(AccountKind::K401, 50, HsaCoverage::SelfOnly, 0.0, 1.3);
+        assert!((k - 32_500.0 * 1.3).abs() < 1e-9, "{k}");
+    }
 }

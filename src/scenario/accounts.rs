@@ -105,11 +105,19 @@ impl Lowering<'_> {
             None | Some("single") => FilingStatus::Single,
             Some("mfj") => FilingStatus::Mfj,
             Some("hoh") => FilingStatus::Hoh,
-            Some("mfs") => FilingStatus::Mfs,
+            Some("mfs") => {
+                // Two separate returns would need each spouse's income apart; the simulation
+                // keeps one ledger per household, and one separate return on the couple's
+                // combined income would overstate the tax.
+                return Err(self.err(
+                    "taxes.filing_status",
+                    "\"mfs\" is not simulated: married filing separately means two returns, and the simulation keeps one ledger for the couple; use \"mfj\" (`driftlab tax --filing mfs` computes one separate return)",
+                ));
+            }
             Some(other) => {
                 return Err(self.err(
                     "taxes.filing_status",
-                    one_of(other, &["single", "mfj", "hoh", "mfs"]),
+                    one_of(other, &["single", "mfj", "hoh"]),
                 ));
             }
         };
@@ -130,7 +138,7 @@ impl Lowering<'_> {
             return Err(self.err(
                 "household.spouse_age",
                 if spouse_age.is_some() {
-                    "a spouse needs a married filing status: set taxes.filing_status = \"mfj\" or \"mfs\""
+                    "a spouse needs a joint return: set taxes.filing_status = \"mfj\""
                 } else {
                     "a married filing status needs the spouse's age: set household.spouse_age"
                 },

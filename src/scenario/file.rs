@@ -71,7 +71,7 @@ pub struct AccountSpec {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TaxesSpec {
-    /// "single" (default), "mfj", "hoh" or "mfs".
+    /// "single" (default), "mfj" or "hoh" ("mfs" is rejected: see the loader).
     pub filing_status: Option<String>,
     /// Flat state income tax on federal taxable income (default 0).
     pub state_rate: Option<f64>,

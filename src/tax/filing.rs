@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum FilingStatus {
     Single,
-    /// Married filing jointly (also used for a qualifying surviving spouse, whose brackets and
-    /// standard deduction are the joint ones: IRC §1(a), §63(c)(2)(B)).
+    /// Married filing jointly. A planner's holdings file may say `qss` for a qualifying
+    /// surviving spouse: the lot planner needs only brackets and the standard deduction,
+    /// which are the joint ones (IRC §1(a), §63(c)(2)(B)). The full year's tax would not be
+    /// right that way: a surviving spouse's Social Security base amounts (IRC §86(c)) and
+    /// senior-deduction phase-out are the single ones.
     #[serde(alias = "qss")]
     Mfj,
     /// Married filing separately.

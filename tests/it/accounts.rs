@@ -82,6 +82,12 @@ fn bad_account_inputs_name_the_field() {
             "filing_status = \"single\"",
             "household.spouse_age",
         ),
+        // Married filing separately is two returns; the simulation does not fake it with one.
+        (
+            "filing_status = \"mfj\"",
+            "filing_status = \"mfs\"",
+            "taxes.filing_status",
+        ),
         (
             "harvest_losses = 0.10",
             "harvest_losses = 2",
