@@ -16,6 +16,11 @@ fn sim(toml: &str) -> Simulation {
 /// `years` long, one strategy that never rebalances, and the household and accounts in
 /// `body` (TOML).
 fn flat(years: u32, body: &str) -> Simulation {
+    inflating(years, 0.0, body)
+}
+
+/// [`flat`] with prices rising by `inflation` a year (no return still).
+fn inflating(years: u32, inflation: f64, body: &str) -> Simulation {
     sim(&format!(
         r#"
 version = 1
@@ -25,7 +30,7 @@ years = {years}
 step = "monthly"
 [market]
 model = "parametric"
-inflation_mean = 0.0
+inflation_mean = {inflation}
 inflation_vol = 0.0
 [[asset]]
 name = "stocks"
@@ -79,24 +84,10 @@ fn each_years_law_is_indexed_by_the_price_level_at_its_start() {
     // is statutory, not indexed. Taxable income 70,054 - 19,965 - 6,000 = 44,089; tax
     // 1,364 + 12% x (44,089 - 13,640) = 5,017.88. (With the law indexed by each year's own
     // inflation, 2026's tax would be 3,811.40.)
-    let s = sim(r#"
-version = 1
-[simulation]
-paths = 1
-years = 2
-step = "monthly"
-[market]
-model = "parametric"
-inflation_mean = 0.10
-inflation_vol = 0.0
-[[asset]]
-name = "stocks"
-target = 1.0
-mean = 0.0
-vol = 0.0
-[[strategy]]
-name = "hold"
-rebalance = "none"
+    let s = inflating(
+        2,
+        0.10,
+        r#"
 [household]
 age = 70
 [cash_flows]
@@ -105,7 +96,8 @@ withdrawal_amount = 60000
 name = "IRA"
 kind = "traditional_ira"
 balance = 1000000
-"#);
+"#,
+    );
     let o = one(&s)[0];
     assert!(
         (o.tax.taxes - (4_054.0 + 5_017.88)).abs() < 1e-6,

@@ -958,7 +958,12 @@ name = "s"
 rebalance = "none"
 "#
         );
-        let sim = scenario::parse(&toml, "t.toml", "t", Path::new("."))
+        parse(&toml)
+    }
+
+    /// The household and target of a scenario's text.
+    fn parse(toml: &str) -> (Household, TargetAllocation) {
+        let sim = scenario::parse(toml, "t.toml", "t", Path::new("."))
             .unwrap()
             .simulation;
         (sim.household.unwrap(), sim.target)
@@ -1024,10 +1029,7 @@ name = "s"
 rebalance = "none"
 "#
         );
-        let sim = scenario::parse(&toml, "t.toml", "t", Path::new("."))
-            .unwrap()
-            .simulation;
-        sim.household.unwrap()
+        parse(&toml).0
     }
 
     #[test]
