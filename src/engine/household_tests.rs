@@ -48,14 +48,8 @@ fn one(sim: &Simulation) -> Vec<PathOutcome> {
     simulate_one_path(sim, 0)
 }
 
-#[test]
-fn a_retiree_drawing_60k_from_an_ira_owes_the_hand_computed_2026_tax() {
-    // Single, 70 at the end of 2026, $60,000 from a traditional IRA, nothing else.
-    // AGI 60,000; standard deduction 16,100 + 2,050 (65+) = 18,150; senior deduction 6,000
-    // (AGI below 75,000); taxable income 35,850; tax 1,240 + 12% x 23,450 = 4,054.
-    let s = flat(
-        1,
-        r#"
+/// Single, 70 at the end of 2026, $60,000 a year (start-year dollars) from a traditional IRA.
+const RETIREE_60K_FROM_AN_IRA: &str = r#"
 [household]
 age = 70
 [cash_flows]
@@ -64,8 +58,14 @@ withdrawal_amount = 60000
 name = "IRA"
 kind = "traditional_ira"
 balance = 1000000
-"#,
-    );
+"#;
+
+#[test]
+fn a_retiree_drawing_60k_from_an_ira_owes_the_hand_computed_2026_tax() {
+    // Single, 70 at the end of 2026, $60,000 from a traditional IRA, nothing else.
+    // AGI 60,000; standard deduction 16,100 + 2,050 (65+) = 18,150; senior deduction 6,000
+    // (AGI below 75,000); taxable income 35,850; tax 1,240 + 12% x 23,450 = 4,054.
+    let s = flat(1, RETIREE_60K_FROM_AN_IRA);
     let o = one(&s)[0];
     assert!((o.tax.taxes - 4_054.0).abs() < 1e-6, "{}", o.tax.taxes);
     assert!(!o.failed);
@@ -84,20 +84,7 @@ fn each_years_law_is_indexed_by_the_price_level_at_its_start() {
     // is statutory, not indexed. Taxable income 70,054 - 19,965 - 6,000 = 44,089; tax
     // 1,364 + 12% x (44,089 - 13,640) = 5,017.88. (With the law indexed by each year's own
     // inflation, 2026's tax would be 3,811.40.)
-    let s = inflating(
-        2,
-        0.10,
-        r#"
-[household]
-age = 70
-[cash_flows]
-withdrawal_amount = 60000
-[[account]]
-name = "IRA"
-kind = "traditional_ira"
-balance = 1000000
-"#,
-    );
+    let s = inflating(2, 0.10, RETIREE_60K_FROM_AN_IRA);
     let o = one(&s)[0];
     assert!(
         (o.tax.taxes - (4_054.0 + 5_017.88)).abs() < 1e-6,

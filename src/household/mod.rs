@@ -91,10 +91,9 @@ pub struct Household {
     pub filing: FilingStatus,
     /// Calendar year of the simulation start (2026 or later: the tax law's base year).
     pub start_year: i32,
-    /// Ages at the start as the scenario gives them: the primary person and the spouse, if
-    /// any. Tax rules use [`Household::age`], from the birth years.
-    pub ages: [Option<u32>; 2],
-    pub birth_years: [i32; 2],
+    /// Birth years: the primary person and the spouse, if any. Tax rules use ages from
+    /// them ([`Household::age`]), since an age at the start may be a birthday short.
+    pub birth_years: [Option<i32>; 2],
     /// The first simulation year without wages: both people separate from service at its
     /// start (wages and contributions stop).
     pub retire_year: u32,
@@ -125,14 +124,13 @@ pub struct Household {
 
 impl Household {
     /// Age of person `who` at the end of simulation year `year` (the age tax rules use), if
-    /// that person exists: from the birth year, since an age at the start may be a birthday
-    /// short of it.
+    /// that person exists.
     pub fn age(&self, who: usize, year: u32) -> Option<u32> {
-        self.ages[who].map(|_| (self.start_year - self.birth_years[who]) as u32 + year)
+        self.birth_years[who].map(|b| (self.start_year - b) as u32 + year)
     }
 
     pub fn married(&self) -> bool {
-        self.ages[1].is_some()
+        self.birth_years[1].is_some()
     }
 }
 

@@ -211,6 +211,7 @@ fn non_finite_fields(s: &StrategySummary) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::YearlyBand;
 
     /// The shipped age-58 stress test with Social Security claimed at `claim` (it retires
     /// at 65).
@@ -239,7 +240,6 @@ mod tests {
         assert!(scenario_notes(&age_58_claiming_at("65")).is_empty());
         assert!(scenario_notes(&age_58_claiming_at("67")).is_empty());
     }
-    use crate::metrics::YearlyBand;
 
     fn pct(x: f64) -> Percentiles {
         Percentiles::from_fn(|_| x)

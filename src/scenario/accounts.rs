@@ -301,8 +301,8 @@ impl Lowering<'_> {
             .position(|a| a.kind == AccountKind::Taxable)
             .expect("a taxable account was added above");
         let birth_years = [
-            t.birth_year.unwrap_or(t.start_year - i64::from(age)) as i32,
-            spouse_age.map_or(0, |s| (t.start_year - i64::from(s)) as i32),
+            Some(t.birth_year.unwrap_or(t.start_year - i64::from(age)) as i32),
+            spouse_age.map(|s| (t.start_year - i64::from(s)) as i32),
         ];
         let mut income_arr = [AssetIncome {
             yield_rate: 0.0,
@@ -313,7 +313,6 @@ impl Lowering<'_> {
             Household {
                 filing,
                 start_year: t.start_year as i32,
-                ages: [Some(age), spouse_age],
                 birth_years,
                 retire_year: t.retire_after,
                 wages,
@@ -324,7 +323,7 @@ impl Lowering<'_> {
                 social_security: spec.incomes.iter().map(|s| s.kind != "pension").collect(),
                 state_rate,
                 after_tax_rate,
-                rmd_age: [rmd_start_age(birth_years[0]), rmd_start_age(birth_years[1])],
+                rmd_age: birth_years.map(|b| b.map_or(0, rmd_start_age)),
                 limits: Limits::default(),
                 law_2026: TaxLaw::y2026(),
             },
