@@ -172,19 +172,22 @@ pub(crate) fn simulate<S: YearEndSink>(
                 }
                 st.spent(due + income, cpi);
             }
-            // 3. Returns and fees.
+            // 3. Returns and fees. What follows happens at the step's end, when its returns
+            // are in: the same time as the next step's start, so lots bought now and sold
+            // then (or at a later step's end) are dated by when they were really held.
+            let closes = step + 1;
             let before = book.total();
             let (gains, fees) = book.grow(hh, &ret.gross[..n_assets], fee, step);
             let after = book.total();
             st.grew(before, after, after, gains, fees);
             // 4. Harvesting, rebalancing, wash sales.
             if let Some(threshold) = policy.harvest {
-                book.harvest(threshold, step);
+                book.harvest(threshold, closes);
             }
             if look {
                 let mut desired = book.household();
                 if apply_rule(&strategy.rule, &mut desired, target).is_some() {
-                    let trades = book.rebalance(hh, policy, &desired, target, step);
+                    let trades = book.rebalance(hh, policy, &desired, target, closes);
                     st.rebalanced(&trades, after);
                 }
             }
@@ -195,7 +198,7 @@ pub(crate) fn simulate<S: YearEndSink>(
             }
             // 5. Year end.
             if year_end {
-                book.end_year(hh, year, step, social_security, pensions);
+                book.end_year(hh, year, closes, social_security, pensions);
                 sink.record_taxes(s, year + 1, book.tax_due() / cpi_end);
                 sync(st, book);
                 st.year_end(sink, s, year + 1, book.total(), cpi_end, retired);

@@ -432,3 +432,55 @@ accounts = "per_account"
     assert!(one.taxes[0].taxes_real_mean > 0.0);
     assert!(!one.yearly_taxes.is_empty());
 }
+
+#[test]
+fn a_lot_held_thirteen_months_is_long_term_when_a_steps_end_sells_it() {
+    // Two assets at 50/50 in a taxable account ($100,000, basis 50%); stocks rise 21% a
+    // year without risk (1.21^(1/12) a month), bonds are flat. Stocks pass 55% after 13
+    // months (54.75% after 12, 55.14% after 13), so the 5-point band sells stocks at the
+    // end of the 13th step, 13 months after the starting lot was bought: long-term. Stocks
+    // are 50,000 x 1.21^(13/12) = 61,468.72; back to 50/50 sells 5,734.36, basis 2,332.23,
+    // gain 3,402.13. Above $100,000 of wages that is 15% long-term: 510.32 (22%, 748.47,
+    // if the sale were dated at the step's start, as it once was).
+    let s = sim(r#"
+version = 1
+[simulation]
+paths = 1
+years = 2
+step = "monthly"
+[market]
+model = "parametric"
+inflation_mean = 0.0
+inflation_vol = 0.0
+[[asset]]
+name = "stocks"
+target = 0.5
+mean = 0.21
+vol = 0.0
+[[asset]]
+name = "bonds"
+target = 0.5
+mean = 0.0
+vol = 0.0
+[household]
+age = 40
+retirement_age = 42
+wages = 100000
+[[account]]
+name = "brokerage"
+kind = "taxable"
+balance = 100000
+basis = 0.5
+[[strategy]]
+name = "band"
+rebalance = "threshold"
+band = 0.05
+"#);
+    let o = one(&s)[0];
+    assert!(
+        (o.tax.realized_gains - 3_402.13).abs() < 0.01,
+        "{}",
+        o.tax.realized_gains
+    );
+    assert!((o.tax.taxes - 510.32).abs() < 0.01, "{}", o.tax.taxes);
+}

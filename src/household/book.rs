@@ -7,7 +7,10 @@
 //! at the horizon, so lifetime taxes are complete. Before retirement only the tax the
 //! portfolio adds to the wage earner's bill is charged to it. RMDs and conversions happen
 //! at the start of each year; an RMD beyond the year's spending is reinvested in the taxable
-//! account at year end.
+//! account at year end. Every `step` argument is a time on the path, in steps: step `s`
+//! starts at `s` and ends at `s + 1`, so what happens after a step's returns (dividends,
+//! harvests, rebalancing, year end) is dated `s + 1`, like the next step's start. Holding
+//! periods and the wash-sale window are differences of these times.
 
 use super::ledger::{YearLedger, year_tax};
 use super::lots::{LotBook, LotMethod, Realized};
@@ -349,6 +352,8 @@ impl AccountBook {
                 };
             }
             self.buy_in(hh, hh.taxable, &per_asset[..h.len()], step);
+            // A loss of this year that the purchase washes is this year's, not next year's.
+            self.end_step();
         }
         self.ledger.social_security = social_security;
         self.ledger.ordinary += pensions;
@@ -634,7 +639,8 @@ impl AccountBook {
         self.lots.grow(&price[..n]);
         for (k, &p) in paid[..n].iter().enumerate() {
             if p > 0.0 {
-                self.lots.buy(k, p, step, &mut self.wash);
+                // Paid at the step's end: dated as the next step's start.
+                self.lots.buy(k, p, step + 1, &mut self.wash);
             }
         }
         self.sync_taxable(hh);
@@ -1146,5 +1152,19 @@ spouse_age = 60"
         assert!(book.out.traded[2] > 0.0);
         assert_eq!(book.out.traded[0], 0.0);
         assert!(book.ledger.realized.short + book.ledger.realized.long < 0.0);
+    }
+
+    #[test]
+    fn a_loss_washed_by_the_year_end_reinvestment_is_added_back_in_the_same_year() {
+        // The loss sale above (value 440k against basis 600k: 160 / 440 of every dollar sold
+        // is loss), then $10,000 of idle cash reinvested at year end at the household's 70/30:
+        // $7,000 of the same stock fund on the same step washes the loss on $7,000 of the
+        // proceeds, 7,000 x 160 / 440 = 2,545.45, which belongs to this year's gains.
+        let (mut book, hh) = drift_and_rebalance(1.5, 1.1);
+        let loss = book.ledger.realized.short + book.ledger.realized.long;
+        book.cash = 10_000.0;
+        book.end_year(&hh, 0, 1, 0.0, 0.0);
+        let washed = book.out.realized_gains - loss;
+        assert!((washed - 7_000.0 * 160.0 / 440.0).abs() < 1e-6, "{washed}");
     }
 }
