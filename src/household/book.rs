@@ -80,6 +80,8 @@ pub struct AccountBook {
     /// Income is paid every `dividend_every` steps (quarterly), `payments` times a year.
     dividend_every: u32,
     payments: f64,
+    /// The step the taxable account's starting holdings were bought (before the start).
+    bought_before_start: i32,
     pub out: TaxOutcome,
 }
 
@@ -109,6 +111,11 @@ impl AccountBook {
             spending_order: spending_order(hh),
             dividend_every: (steps_per_year / 4).max(1),
             payments: f64::from(steps_per_year / (steps_per_year / 4).max(1)),
+            bought_before_start: match hh.accounts[hh.taxable].held_months {
+                // Long held: a step more than a year back, long-term from the first day.
+                None => -(steps_per_year as i32) - 1,
+                Some(m) => -((m * f64::from(steps_per_year) / 12.0).round() as i32),
+            },
             out: TaxOutcome::default(),
         }
     }
@@ -119,7 +126,11 @@ impl AccountBook {
             *h = a.initial;
         }
         let t = &hh.accounts[hh.taxable];
-        self.lots.reset(t.initial.values(), t.basis.values(), 0);
+        self.lots.reset(
+            t.initial.values(),
+            t.basis.values(),
+            self.bought_before_start,
+        );
         self.wash.reset();
         self.cash = 0.0;
         self.ledger = YearLedger::default();

@@ -44,8 +44,9 @@ pub struct TaxLot {
     pub shares: f64,
     /// Cost basis, dollars.
     pub basis: f64,
-    /// Step of acquisition; the holding period runs from here.
-    pub acquired: u32,
+    /// Step of acquisition; the holding period runs from here. Negative for holdings
+    /// bought before the simulation started.
+    pub acquired: i32,
     /// Identifies the lot for the wash-sale records while it lives; unique within a path.
     pub id: u32,
 }
@@ -160,10 +161,11 @@ impl LotBook {
     }
 
     /// The start of a path: one lot of the primary fund per asset holding `values[a]` dollars
-    /// with basis `basis[a]`, acquired at `acquired`; every price index back to 1.0. An asset
+    /// with basis `basis[a]`, acquired at `acquired` (a step, negative before the start);
+    /// every price index back to 1.0. An asset
     /// with no value gets no lot. Reset the household's [`WashSales`] with it: lot ids start
     /// again from zero.
-    pub fn reset(&mut self, values: &[f64], basis: &[f64], acquired: u32) {
+    pub fn reset(&mut self, values: &[f64], basis: &[f64], acquired: i32) {
         let n = self.price.len();
         assert!(values.len() == n && basis.len() == n, "one value per asset");
         self.lots.clear();
@@ -278,8 +280,8 @@ impl LotBook {
     /// Whether a lot acquired at `acquired` is long-term when sold at `step`: held more than
     /// one year (IRC §1222; the holding period starts the day after purchase, so exactly
     /// one year is still short-term).
-    pub fn is_long_term(&self, acquired: u32, step: u32) -> bool {
-        step.saturating_sub(acquired) > self.steps_per_year
+    pub fn is_long_term(&self, acquired: i32, step: u32) -> bool {
+        i64::from(step) - i64::from(acquired) > i64::from(self.steps_per_year)
     }
 
     /// Buys `dollars` of the fund the account holds for `asset` now
@@ -307,11 +309,13 @@ impl LotBook {
         let r = self.range(asset);
         let id = match self.lots[r].last_mut() {
             Some(l)
-                if l.fund == fund && l.shares > 0.0 && l.acquired / self.steps_per_year == year =>
+                if l.fund == fund
+                    && l.shares > 0.0
+                    && l.acquired.div_euclid(self.steps_per_year as i32) == year as i32 =>
             {
                 l.shares += shares;
                 l.basis += dollars;
-                l.acquired = l.acquired.max(step);
+                l.acquired = l.acquired.max(step as i32);
                 l.id
             }
             _ => self.push_lot(asset, fund, shares, dollars, step),
@@ -511,7 +515,7 @@ impl LotBook {
                 fund,
                 shares,
                 basis,
-                acquired: step,
+                acquired: step as i32,
                 id,
             },
         );
@@ -700,7 +704,7 @@ mod tests {
         (b, w)
     }
 
-    fn acquired(b: &LotBook) -> Vec<u32> {
+    fn acquired(b: &LotBook) -> Vec<i32> {
         b.lots().iter().map(|l| l.acquired).collect()
     }
 

@@ -64,6 +64,9 @@ pub struct Account {
     pub initial: Holdings,
     /// Taxable account: cost basis of the starting holdings, per asset (dollars).
     pub basis: Holdings,
+    /// Taxable account: months the starting holdings have been held; `None`, more than a
+    /// year (their gains and losses are long-term from the start).
+    pub held_months: Option<f64>,
     /// The owner's own contribution per year in start-year nominal dollars, growing like
     /// wages; capped at the legal limit each year, the excess going to the taxable account.
     pub contribution: f64,

@@ -234,6 +234,7 @@ impl Lowering<'_> {
                 owner: Owner::Primary,
                 initial: Holdings::from_values(&vec![0.0; n]),
                 basis: Holdings::from_values(&vec![0.0; n]),
+                held_months: None,
                 contribution: 0.0,
                 employer_match: 0.0,
                 match_cap: 0.0,
@@ -434,6 +435,16 @@ impl Lowering<'_> {
             Some(b) => self.finite(&k("basis"), b, 0.0, 10.0, "a cost basis share of value")?,
             None => 1.0,
         };
+        let held_months = match a.held_months {
+            Some(_) if kind != AccountKind::Taxable => {
+                return Err(self.err(
+                    &k("held_months"),
+                    "only a taxable account has a holding period to track",
+                ));
+            }
+            Some(m) => Some(self.finite(&k("held_months"), m, 0.0, 1200.0, "months held")?),
+            None => None,
+        };
         let contribution = self.finite(
             &k("contribution"),
             a.contribution.unwrap_or(0.0),
@@ -476,6 +487,7 @@ impl Lowering<'_> {
                 owner,
                 initial: Holdings::from_values(&vec![0.0; n_assets]),
                 basis: Holdings::from_values(&vec![0.0; n_assets]),
+                held_months,
                 contribution,
                 employer_match,
                 match_cap,

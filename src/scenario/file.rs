@@ -57,6 +57,9 @@ pub struct AccountSpec {
     pub holdings: Option<Vec<f64>>,
     /// Taxable account: cost basis as a share of the starting value (default 1: no gain).
     pub basis: Option<f64>,
+    /// Taxable account: months the starting holdings have been held (default: more than a
+    /// year, so long-term from the start).
+    pub held_months: Option<f64>,
     /// The owner's contribution per year, start-year dollars (default 0); grows with
     /// cash_flows.contribution_growth, capped at the legal limit.
     pub contribution: Option<f64>,

@@ -77,6 +77,12 @@ fn bad_account_inputs_name_the_field() {
             "account[1].kind",
         ),
         ("basis = 0.5", "basis = -1", "account[3].basis"),
+        ("basis = 0.5", "held_months = -3", "account[3].held_months"),
+        (
+            "balance = 150000",
+            "balance = 150000\nheld_months = 6",
+            "account[1].held_months",
+        ),
         (
             "filing_status = \"mfj\"",
             "filing_status = \"single\"",
