@@ -94,6 +94,21 @@ fn each_years_law_is_indexed_by_the_price_level_at_its_start() {
 }
 
 #[test]
+fn a_later_start_year_indexes_the_2026_law_to_it() {
+    // The retiree above starting in 2027 with 10% expected inflation: 2027's law is
+    // 2026's x 1.1, and the $60,000 are 2027 dollars. Standard deduction 17,710 + 2,255
+    // (65+) + 6,000 (senior, statutory, through 2028); taxable income 34,035; tax 1,364
+    // + 12% x (34,035 - 13,640) = 3,811.40. (Under the 2026 law in nominal terms: 4,054.)
+    let s = inflating(
+        1,
+        0.10,
+        &RETIREE_60K_FROM_AN_IRA.replace("age = 70", "age = 70\nstart_year = 2027"),
+    );
+    let o = one(&s)[0];
+    assert!((o.tax.taxes - 3_811.40).abs() < 1e-6, "{}", o.tax.taxes);
+}
+
+#[test]
 fn fill_bracket_withdrawals_fill_the_bracket_above_an_rmd() {
     // Single, 80 (born 1946): RMD 1,000,000 / 20.2 = 49,505. Spending of 100,000 takes the
     // RMD, then 401(k) money to the top of the 12% bracket (50,400 + deduction 18,150 =

@@ -70,9 +70,9 @@ pub struct AccountBook {
     /// Traditional withdrawals so far this year, and the bracket room for them.
     traditional_taken: f64,
     bracket_room: f64,
-    /// The price level at the start of the current tax year: the year's tax law is the
-    /// 2026 law indexed by it (so the first year's law is 2026's as published), as are its
-    /// contribution limits and bracket room.
+    /// The price level at the start of the current tax year relative to 2026: the year's
+    /// tax law is the 2026 law indexed by it (so a 2026 start is taxed under the 2026 law
+    /// as published), as are its contribution limits and bracket room.
     year_cpi: f64,
     /// The accounts in the order spending draws on them: taxable, traditional, Roth, HSA
     /// (in the scenario's order within each kind).
@@ -140,7 +140,7 @@ impl AccountBook {
         self.excess = 0.0;
         self.traditional_taken = 0.0;
         self.bracket_room = 0.0;
-        self.year_cpi = 1.0;
+        self.year_cpi = hh.law_index;
         self.out = TaxOutcome::default();
     }
 
@@ -202,7 +202,10 @@ impl AccountBook {
     ) {
         let caps = &hh.limits;
         self.traditional_taken = 0.0;
-        self.year_cpi = cpi;
+        // The law's amounts are 2026's indexed to this year: to the start, then by the
+        // simulated price level.
+        let law_cpi = cpi * hh.law_index;
+        self.year_cpi = law_cpi;
         let growth = (1.0 + hh.wage_growth).powi(year as i32);
         // Contributions, capped by the law's limits (IRS Notice 2025-67, indexed by CPI).
         self.contribution.fill(0.0);
@@ -223,7 +226,7 @@ impl AccountBook {
                 let who = a.owner.index();
                 let age = hh.age(who, year).unwrap_or(0);
                 let wages = hh.wages[who] * growth;
-                let (group, limit) = caps.limit(a.kind, age, a.coverage, wages, cpi);
+                let (group, limit) = caps.limit(a.kind, age, a.coverage, wages, law_cpi);
                 let room = (limit - used[who][group]).max(0.0);
                 let fits = want.min(room);
                 used[who][group] += fits;
@@ -233,7 +236,7 @@ impl AccountBook {
                 let mut over = want - fits;
                 // A high earner's catch-up kept out of the traditional 401(k) goes to the
                 // owner's Roth 401(k), if there is one (IRC §414(v)(7)).
-                let blocked = caps.blocked_catch_up(a.kind, age, wages, cpi);
+                let blocked = caps.blocked_catch_up(a.kind, age, wages, law_cpi);
                 if over > 0.0
                     && blocked > 0.0
                     && let Some(r) = hh
@@ -292,7 +295,7 @@ impl AccountBook {
             let amount = match conv.amount {
                 ConversionAmount::Fixed(real) => real * cpi,
                 ConversionAmount::FillBracket(rate) => {
-                    caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary()
+                    caps.bracket_room(hh, rate, year, law_cpi) - self.expected_ordinary()
                 }
             };
             if amount > DUST {
@@ -327,7 +330,7 @@ impl AccountBook {
         }
         self.bracket_room = match policy.withdrawal_order {
             WithdrawalOrder::FillBracket(rate) => {
-                (caps.bracket_room(hh, rate, year, cpi) - self.expected_ordinary()).max(0.0)
+                (caps.bracket_room(hh, rate, year, law_cpi) - self.expected_ordinary()).max(0.0)
             }
             _ => 0.0,
         };

@@ -123,6 +123,10 @@ pub struct Household {
     /// The 2026 tax law ([`TaxLaw::y2026`]), built once: every simulated year's law is
     /// projected from it.
     pub law_2026: TaxLaw<f64>,
+    /// The price level at the start relative to 2026, by which the 2026 law and limits are
+    /// indexed before the simulation's own inflation: 1 for a 2026 start, otherwise the
+    /// scenario's expected inflation compounded from 2026 to the start year.
+    pub law_index: f64,
 }
 
 impl Household {

@@ -327,6 +327,12 @@ impl Lowering<'_> {
                 rmd_age: birth_years.map(|b| b.map_or(0, rmd_start_age)),
                 limits: Limits::default(),
                 law_2026: TaxLaw::y2026(),
+                // Tax law and limits are published a year at a time (2026's are built in);
+                // later start years index them at the expected inflation, as the IRS
+                // indexes them by CPI (IRC §1(f)). Historical markets have no expected
+                // inflation parameter: 2.5%, the parametric default.
+                law_index: (1.0 + spec.market.inflation_mean.unwrap_or(0.025))
+                    .powi((t.start_year - FIRST_TAX_YEAR) as i32),
             },
             household,
         )))
