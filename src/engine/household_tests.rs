@@ -19,9 +19,10 @@ fn flat(years: u32, body: &str) -> Simulation {
     inflating(years, 0.0, body)
 }
 
-/// [`flat`] with prices rising by `inflation` a year (no return still).
-fn inflating(years: u32, inflation: f64, body: &str) -> Simulation {
-    sim(&format!(
+/// One path of `years` monthly steps with prices rising by `inflation` a year, risk-free:
+/// the scenario's head, up to its assets.
+fn one_path(years: u32, inflation: f64) -> String {
+    format!(
         r#"
 version = 1
 [simulation]
@@ -32,6 +33,14 @@ step = "monthly"
 model = "parametric"
 inflation_mean = {inflation}
 inflation_vol = 0.0
+"#
+    )
+}
+
+/// [`flat`] with prices rising by `inflation` a year (no return still).
+fn inflating(years: u32, inflation: f64, body: &str) -> Simulation {
+    sim(&format!(
+        r#"{}
 [[asset]]
 name = "stocks"
 target = 1.0
@@ -40,7 +49,8 @@ vol = 0.0
 [[strategy]]
 name = "hold"
 rebalance = "none"
-{body}"#
+{body}"#,
+        one_path(years, inflation)
     ))
 }
 
@@ -457,16 +467,7 @@ accounts = "per_account"
 /// `held_months` line (or nothing).
 fn band_sales(stock_mean: f64, years: u32, held: &str) -> PathOutcome {
     let s = sim(&format!(
-        r#"
-version = 1
-[simulation]
-paths = 1
-years = {years}
-step = "monthly"
-[market]
-model = "parametric"
-inflation_mean = 0.0
-inflation_vol = 0.0
+        r#"{}
 [[asset]]
 name = "stocks"
 target = 0.5
@@ -492,6 +493,7 @@ name = "band"
 rebalance = "threshold"
 band = 0.05
 "#,
+        one_path(years, 0.0),
         retire = 40 + years
     ));
     one(&s)[0]

@@ -162,9 +162,8 @@ impl LotBook {
 
     /// The start of a path: one lot of the primary fund per asset holding `values[a]` dollars
     /// with basis `basis[a]`, acquired at `acquired` (a step, negative before the start);
-    /// every price index back to 1.0. An asset
-    /// with no value gets no lot. Reset the household's [`WashSales`] with it: lot ids start
-    /// again from zero.
+    /// every price index back to 1.0. An asset with no value gets no lot. Reset the
+    /// household's [`WashSales`] with it: lot ids start again from zero.
     pub fn reset(&mut self, values: &[f64], basis: &[f64], acquired: i32) {
         let n = self.price.len();
         assert!(values.len() == n && basis.len() == n, "one value per asset");
