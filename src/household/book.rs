@@ -12,6 +12,7 @@
 //! harvests, rebalancing, year end) is dated `s + 1`, like the next step's start. Holding
 //! periods and the wash-sale window are differences of these times.
 
+use super::contributions::year_contributions;
 use super::ledger::{YearLedger, year_tax};
 use super::lots::{LotBook, LotMethod, Realized};
 use super::wash::WashSales;
@@ -82,6 +83,9 @@ pub struct AccountBook {
     payments: f64,
     /// The step the taxable account's starting holdings were bought (before the start).
     bought_before_start: i32,
+    /// Last year's investment income (interest, dividends, net gains): the estimate of
+    /// this year's in modified AGI when contributions are set at the year's start.
+    portfolio_income: f64,
     pub out: TaxOutcome,
 }
 
@@ -116,6 +120,7 @@ impl AccountBook {
                 None => -(steps_per_year as i32) - 1,
                 Some(m) => -((m * f64::from(steps_per_year) / 12.0).round() as i32),
             },
+            portfolio_income: 0.0,
             out: TaxOutcome::default(),
         }
     }
@@ -141,6 +146,14 @@ impl AccountBook {
         self.traditional_taken = 0.0;
         self.bracket_room = 0.0;
         self.year_cpi = hh.law_index;
+        // The first year's: the starting holdings' yield.
+        self.portfolio_income = t
+            .initial
+            .values()
+            .iter()
+            .zip(&hh.income)
+            .map(|(v, i)| v * i.yield_rate)
+            .sum();
         self.out = TaxOutcome::default();
     }
 
@@ -206,60 +219,21 @@ impl AccountBook {
         // simulated price level.
         let law_cpi = cpi * hh.law_index;
         self.year_cpi = law_cpi;
-        let growth = (1.0 + hh.wage_growth).powi(year as i32);
-        // Contributions, capped by the law's limits (IRS Notice 2025-67, indexed by CPI).
-        self.contribution.fill(0.0);
-        self.excess = 0.0;
-        let mut deductible = 0.0;
         if working {
-            let mut used = [[0.0f64; 3]; 2]; // per person: deferral, IRA, HSA
-            for (i, a) in hh.accounts.iter().enumerate() {
-                let want = a.contribution * growth;
-                if want <= 0.0 {
-                    continue;
-                }
-                if a.kind == AccountKind::Taxable {
-                    // No limit, and it uses up no one's 401(k), IRA or HSA room.
-                    self.contribution[i] += want / f64::from(steps_per_year);
-                    continue;
-                }
-                let who = a.owner.index();
-                let age = hh.age(who, year).unwrap_or(0);
-                let wages = hh.wages[who] * growth;
-                let (group, limit) = caps.limit(a.kind, age, a.coverage, wages, law_cpi);
-                let room = (limit - used[who][group]).max(0.0);
-                let fits = want.min(room);
-                used[who][group] += fits;
-                // Employer match (not subject to the §402(g) deferral limit).
-                let matched = a.employer_match * fits.min(a.match_cap * wages);
-                self.contribution[i] += (fits + matched) / f64::from(steps_per_year);
-                let mut over = want - fits;
-                // A high earner's catch-up kept out of the traditional 401(k) goes to the
-                // owner's Roth 401(k), if there is one (IRC §414(v)(7)).
-                let blocked = caps.blocked_catch_up(a.kind, age, wages, law_cpi);
-                if over > 0.0
-                    && blocked > 0.0
-                    && let Some(r) = hh
-                        .accounts
-                        .iter()
-                        .position(|b| b.kind == AccountKind::Roth401k && b.owner == a.owner)
-                {
-                    let room = (limit + blocked - used[who][group]).max(0.0);
-                    let moved = over.min(blocked).min(room);
-                    used[who][group] += moved;
-                    self.contribution[r] += moved / f64::from(steps_per_year);
-                    over -= moved;
-                }
-                self.excess += over / f64::from(steps_per_year);
-                if matches!(
-                    a.kind,
-                    AccountKind::K401 | AccountKind::TraditionalIra | AccountKind::Hsa
-                ) {
-                    deductible += fits;
-                }
-            }
-            self.ledger.wages = (hh.wages[0] + hh.wages[1]) * growth - deductible;
+            let contributed = year_contributions(
+                hh,
+                year,
+                law_cpi,
+                steps_per_year,
+                self.portfolio_income,
+                &mut self.contribution,
+            );
+            self.excess = contributed.excess_per_step;
+            let growth = (1.0 + hh.wage_growth).powi(year as i32);
+            self.ledger.wages = (hh.wages[0] + hh.wages[1]) * growth - contributed.deductible;
         } else {
+            self.contribution.fill(0.0);
+            self.excess = 0.0;
             self.ledger.wages = 0.0;
         }
         // Required minimum distributions (IRC §401(a)(9); Uniform Lifetime Table): the
@@ -371,6 +345,11 @@ impl AccountBook {
         }
         self.ledger.social_security = social_security;
         self.ledger.ordinary += pensions;
+        let l = &self.ledger;
+        // Net capital losses count against other income up to $3,000, not indexed
+        // (IRC §1211(b)).
+        self.portfolio_income =
+            l.interest + l.ordinary_dividends + (l.realized.short + l.realized.long).max(-3_000.0);
         let (tax, penalty) = year_tax(hh, &self.ledger, &mut self.carry, year, self.year_cpi);
         self.tax_due += tax;
         self.out.penalties += penalty;

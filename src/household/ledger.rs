@@ -104,6 +104,16 @@ impl Limits {
         (group, (base + catch_up - blocked) * cpi)
     }
 
+    /// The HSA catch-up a person of `age` may add to their own HSA: the statutory $1,000
+    /// from 55 (IRC §223(b)(3)), none once on Medicare.
+    pub fn hsa_catch_up(&self, age: u32) -> f64 {
+        if age > HSA_LAST_AGE {
+            0.0
+        } else {
+            self.hsa[0][(age as usize).min(MAX_AGE)].1
+        }
+    }
+
     /// The catch-up a person earning `wages` (nominal; prior-year FICA wages in the law,
     /// this year's here) may not put in a traditional 401(k): all of it above the threshold.
     pub fn blocked_catch_up(&self, kind: AccountKind, age: u32, wages: f64, cpi: f64) -> f64 {

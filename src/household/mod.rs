@@ -7,6 +7,7 @@
 //! `Decimal`; both use the same rules.
 
 pub mod book;
+mod contributions;
 mod ledger;
 pub mod lots;
 pub mod placement;

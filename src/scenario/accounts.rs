@@ -216,6 +216,31 @@ impl Lowering<'_> {
             given.push(holdings);
             basis_share.push(basis);
         }
+        // 401(k) and IRA money comes out of pay (IRC §415(c)(1)(B), §219(b)(1)(B)); an IRA on
+        // a joint return may use the spouse's (§219(c)). HSAs need no pay.
+        for (i, a) in accounts.iter().enumerate() {
+            let who = a.owner.index();
+            let (needs, key) = match a.kind {
+                AccountKind::K401 | AccountKind::Roth401k => (
+                    wages[who] <= 0.0,
+                    ["household.wages", "household.spouse_wages"][who],
+                ),
+                AccountKind::TraditionalIra | AccountKind::RothIra => {
+                    (wages[0] + wages[1] <= 0.0, "household.wages")
+                }
+                _ => (false, ""),
+            };
+            if a.contribution > 0.0 && needs {
+                return Err(self.err(
+                    &format!("account[{i}].contribution"),
+                    format!(
+                        "`{}` contributions come out of pay, and there is none: set {key} \
+                         (contributions are capped at it)",
+                        a.kind.name()
+                    ),
+                ));
+            }
+        }
         let taxable_count = accounts
             .iter()
             .filter(|a| a.kind == AccountKind::Taxable)

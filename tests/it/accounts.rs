@@ -77,6 +77,8 @@ fn bad_account_inputs_name_the_field() {
             "account[1].kind",
         ),
         ("basis = 0.5", "basis = -1", "account[3].basis"),
+        // 401(k) money comes out of pay: no wages, no 401(k) contribution.
+        ("wages = 150000", "wages = 0", "account[0].contribution"),
         ("basis = 0.5", "held_months = -3", "account[3].held_months"),
         (
             "balance = 150000",
