@@ -164,13 +164,13 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
     if !r.taxes.is_empty() {
         let _ = writeln!(
             s,
-            "\ntaxes (start-year dollars; mean per path; traditional balances valued after {:.0}% tax):",
+            "\ntaxes (lifetime tax and after-tax wealth in start-year dollars, the rest nominal; means per path; traditional balances valued after {:.0}% tax):",
             r.taxes[0].after_tax_rate * 100.0
         );
         for t in &r.taxes {
             let _ = writeln!(
                 s,
-                "  {:<w$}  lifetime tax {} (p10 {}, p90 {})   after-tax wealth p50 {}   realized gains {}   harvested {}   sold in taxable {}",
+                "  {:<w$}  lifetime tax {} (p10 {}, p90 {})   after-tax wealth p50 {}   realized gains {}   harvested {}   sold in taxable {}   IRMAA {}",
                 t.strategy,
                 dollars(t.taxes_real_mean),
                 dollars(t.taxes_real_total.p10),
@@ -179,6 +179,7 @@ pub fn render(r: &RunResults, out_dir: &Path) -> String {
                 dollars(t.realized_gains_mean),
                 dollars(t.harvested_losses_mean),
                 dollars(t.traded_taxable_mean),
+                dollars(t.medicare_surcharges_mean),
                 w = widths[0]
             );
         }

@@ -86,6 +86,52 @@ fn a_retiree_drawing_60k_from_an_ira_owes_the_hand_computed_2026_tax() {
 }
 
 #[test]
+fn medicare_surcharges_follow_modified_agi_two_years_on() {
+    // Single, 66 (born 1960: no RMD before 75), converts $150,000 to the Roth IRA in the
+    // first year only and spends nothing. MAGI 150,000 is IRMAA's third tier: 240.40 a
+    // month (CMS 2026), 2,884.80 a year, charged for the first year, the second (the first
+    // stands in for the returns before the start) and the third (two years on). Later
+    // years' MAGI is the tax paid from the IRA, far below 109,000: nothing.
+    let s = flat(
+        5,
+        r#"roth_conversion = { amount = 150000, from_age = 66, to_age = 66 }
+[household]
+age = 66
+[[account]]
+name = "IRA"
+kind = "traditional_ira"
+balance = 1000000
+[[account]]
+name = "Roth"
+kind = "roth_ira"
+balance = 0
+"#,
+    );
+    let o = one(&s)[0];
+    assert!((o.tax.conversions - 150_000.0).abs() < 1e-6);
+    let irmaa = o.tax.medicare_surcharges;
+    assert!((irmaa - 3.0 * 2_884.80).abs() < 1e-6, "{irmaa}");
+    // Paid from the portfolio with the tax: money is conserved.
+    assert!((o.terminal_nominal + o.tax.taxes - 1_000_000.0).abs() < 1e-6);
+    // A 66-year-old still earning $300,000: the surcharge is the wages', not the
+    // portfolio's, so none is charged to it.
+    let s = flat(
+        4,
+        r#"
+[household]
+age = 66
+retirement_age = 70
+wages = 300000
+[[account]]
+name = "IRA"
+kind = "traditional_ira"
+balance = 1000000
+"#,
+    );
+    assert_eq!(one(&s)[0].tax.medicare_surcharges, 0.0);
+}
+
+#[test]
 fn each_years_law_is_indexed_by_the_price_level_at_its_start() {
     // The retiree above with 10% inflation: 2026 is taxed under the 2026 law as published
     // (4,054 as above), not under a law already indexed by 2026's own inflation. 2027's law

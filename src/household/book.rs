@@ -13,7 +13,7 @@
 //! periods and the wash-sale window are differences of these times.
 
 use super::contributions::year_contributions;
-use super::ledger::{YearLedger, year_tax};
+use super::ledger::{YearLedger, medicare_surcharges, year_tax};
 use super::lots::{LotBook, LotMethod, Realized};
 use super::wash::WashSales;
 use super::{AccountKind, AccountRebalancing, Household, TaxPolicy, Treatment, WithdrawalOrder};
@@ -43,6 +43,9 @@ pub struct TaxOutcome {
     pub lost_to_ira: f64,
     /// 10% additional tax on early distributions (IRC §72(t)), included in `taxes`.
     pub penalties: f64,
+    /// Medicare's income-related surcharges (IRMAA) the portfolio's income caused,
+    /// included in `taxes`.
+    pub medicare_surcharges: f64,
     /// Contributions above the legal limits, sent to the taxable account instead.
     pub excess_contributions: f64,
     pub rmds: f64,
@@ -86,6 +89,9 @@ pub struct AccountBook {
     /// Last year's investment income (interest, dividends, net gains): the estimate of
     /// this year's in modified AGI when contributions are set at the year's start.
     portfolio_income: f64,
+    /// Modified AGI of the last two years (last year first), with and without the
+    /// portfolio: Medicare's surcharges are set on the return of two years before.
+    magi_before: [(f64, f64); 2],
     pub out: TaxOutcome,
 }
 
@@ -121,6 +127,7 @@ impl AccountBook {
                 Some(m) => -((m * f64::from(steps_per_year) / 12.0).round() as i32),
             },
             portfolio_income: 0.0,
+            magi_before: [(0.0, 0.0); 2],
             out: TaxOutcome::default(),
         }
     }
@@ -154,6 +161,7 @@ impl AccountBook {
             .zip(&hh.income)
             .map(|(v, i)| v * i.yield_rate)
             .sum();
+        self.magi_before = [(0.0, 0.0); 2];
         self.out = TaxOutcome::default();
     }
 
@@ -350,9 +358,22 @@ impl AccountBook {
         // (IRC §1211(b)).
         self.portfolio_income =
             l.interest + l.ordinary_dividends + (l.realized.short + l.realized.long).max(-3_000.0);
-        let (tax, penalty) = year_tax(hh, &self.ledger, &mut self.carry, year, self.year_cpi);
-        self.tax_due += tax;
-        self.out.penalties += penalty;
+        let t = year_tax(hh, &self.ledger, &mut self.carry, year, self.year_cpi);
+        // IRMAA on the return of two years before; the simulation's first two years stand
+        // in for the returns before its start. Charged to the portfolio as the tax is: what
+        // its income adds to the surcharges on wages alone.
+        let now = (t.magi, t.wages_magi);
+        let (magi, wages_magi) = match year {
+            0 => now,
+            1 => self.magi_before[0],
+            _ => self.magi_before[1],
+        };
+        self.magi_before = [now, self.magi_before[0]];
+        let surcharges = medicare_surcharges(hh, year, magi, self.year_cpi)
+            - medicare_surcharges(hh, year, wages_magi, self.year_cpi);
+        self.tax_due += t.tax + surcharges;
+        self.out.penalties += t.penalty;
+        self.out.medicare_surcharges += surcharges;
         self.out.realized_gains += self.ledger.realized.short + self.ledger.realized.long;
         self.ledger = YearLedger::default();
     }

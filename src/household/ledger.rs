@@ -46,6 +46,21 @@ const ROTH_CATCH_UP_WAGES: f64 = 150_000.0;
 /// Medicare enrollment (assumed at 65) ends HSA contributions (IRC §223(b)(7)).
 const HSA_LAST_AGE: u32 = 64;
 
+/// Medicare's income-related monthly adjustment amounts (IRMAA) for 2026, per person
+/// enrolled: the upper end of each MAGI tier, single and joint, and the monthly Part B plus
+/// Part D surcharge above the standard premium (CMS, "2026 Medicare Parts A & B Premiums
+/// and Deductibles"; 42 U.S.C. §1395r(i), §1395w-113(a)(7)). A tier starts a dollar above
+/// the previous one's end: cliffs, not a phase-in.
+const IRMAA_TIERS: [(f64, f64, f64); 5] = [
+    (109_000.0, 218_000.0, 0.0),
+    (137_000.0, 274_000.0, 81.20 + 14.50),
+    (171_000.0, 342_000.0, 202.90 + 37.50),
+    (205_000.0, 410_000.0, 324.60 + 60.40),
+    (499_999.0, 749_999.0, 446.30 + 83.30),
+];
+/// The top tier's monthly surcharge, MAGI 500,000 single or 750,000 joint and up.
+const IRMAA_TOP: f64 = 487.00 + 91.00;
+
 impl Default for Limits {
     fn default() -> Self {
         let table = |group, coverage| {
@@ -151,6 +166,35 @@ fn law_for(hh: &Household, year: u32, cpi: f64) -> TaxLaw<f64> {
     law
 }
 
+/// One year's tax as the portfolio bears it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct YearTax {
+    /// Charged to the portfolio (negative: a refund); includes `penalty`.
+    pub tax: f64,
+    /// The 10% additional tax on early distributions in it.
+    pub penalty: f64,
+    /// Modified AGI of the year, and of the wages alone (what the household would have
+    /// had without the portfolio), for Medicare's surcharges two years on.
+    pub magi: f64,
+    pub wages_magi: f64,
+}
+
+/// Medicare's income-related surcharges (IRMAA) for simulation year `year`, per year, for
+/// everyone in the household aged 65 or more (assumed enrolled in Parts B and D from 65),
+/// on modified AGI `magi` (the law bases them on the return of two years before). Tiers and
+/// amounts are 2026's, indexed by `cpi` like the tax law.
+pub(crate) fn medicare_surcharges(hh: &Household, year: u32, magi: f64, cpi: f64) -> f64 {
+    let joint = hh.filing.is_married();
+    let monthly = IRMAA_TIERS
+        .iter()
+        .find(|&&(single, married, _)| magi <= if joint { married } else { single } * cpi)
+        .map_or(IRMAA_TOP, |t| t.2);
+    let enrolled = (0..2)
+        .filter(|&who| hh.age(who, year).is_some_and(|a| a > HSA_LAST_AGE))
+        .count();
+    12.0 * monthly * cpi * enrolled as f64
+}
+
 /// The tax charged to the portfolio for year `year`, and the early-withdrawal penalty in it.
 /// While wages are earned it is the tax the portfolio adds: the tax on everything less the
 /// tax on the wages alone (which the household pays from its pay); it is negative when
@@ -162,7 +206,7 @@ pub(crate) fn year_tax(
     carry: &mut LossCarry<f64>,
     year: u32,
     cpi: f64,
-) -> (f64, f64) {
+) -> YearTax {
     let law = law_for(hh, year, cpi);
     let age = hh.age(0, year).unwrap_or(0);
     let spouse_age = hh.age(1, year);
@@ -181,23 +225,96 @@ pub(crate) fn year_tax(
     };
     let all = compute(&law, hh.filing, &income, *carry);
     *carry = all.carry_out;
-    let wages_only = if ledger.wages > 0.0 {
+    let (wages_only, wages_magi) = if ledger.wages > 0.0 {
         let w = YearIncome {
             wages: ledger.wages,
             age,
             spouse_age,
             ..YearIncome::default()
         };
-        compute(&law, hh.filing, &w, LossCarry::none()).total_tax
+        let w = compute(&law, hh.filing, &w, LossCarry::none());
+        (w.total_tax, w.agi)
     } else {
-        0.0
+        (0.0, 0.0)
     };
-    (all.total_tax - wages_only, all.penalty)
+    YearTax {
+        tax: all.total_tax - wages_only,
+        penalty: all.penalty,
+        magi: all.agi,
+        wages_magi,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 2026 household of one person aged `age`, or a couple filing jointly.
+    fn household(age: u32, spouse_age: Option<u32>) -> Household {
+        let spouse = spouse_age.map_or(String::new(), |a| {
+            format!("spouse_age = {a}\n[taxes]\nfiling_status = \"mfj\"")
+        });
+        let toml = format!(
+            "version = 1\n[simulation]\npaths = 1\nyears = 5\n[market]\nmodel = \"parametric\"\n\
+             [[asset]]\nname = \"s\"\ntarget = 1.0\nmean = 0.0\nvol = 0.0\n\
+             [[strategy]]\nname = \"s\"\nrebalance = \"none\"\n\
+             [[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nbalance = 1\n\
+             [household]\nage = {age}\n{spouse}"
+        );
+        match crate::scenario::parse(&toml, "t.toml", "t", std::path::Path::new(".")) {
+            Ok(s) => s.simulation.household.unwrap(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn medicare_surcharges_are_cliffs_per_person_enrolled() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+        // CMS 2026: single MAGI up to 109,000 pays no surcharge; a dollar more pays Part B
+        // 81.20 + Part D 14.50 a month, 1,148.40 a year; 500,000 and up 487 + 91 a month.
+        let single = household(66, None);
+        assert_eq!(medicare_surcharges(&single, 0, 109_000.0, 1.0), 0.0);
+        assert!(close(
+            medicare_surcharges(&single, 0, 109_001.0, 1.0),
+            1_148.40
+        ));
+        assert!(close(
+            medicare_surcharges(&single, 0, 150_000.0, 1.0),
+            2_884.80
+        ));
+        assert!(close(
+            medicare_surcharges(&single, 0, 600_000.0, 1.0),
+            6_936.0
+        ));
+        // Not yet 65: not on Medicare.
+        assert_eq!(
+            medicare_surcharges(&household(64, None), 0, 600_000.0, 1.0),
+            0.0
+        );
+        // A joint return's tiers; each spouse on Medicare pays.
+        let both = household(66, Some(67));
+        assert!(close(
+            medicare_surcharges(&both, 0, 250_000.0, 1.0),
+            2.0 * 1_148.40
+        ));
+        assert_eq!(medicare_surcharges(&both, 0, 218_000.0, 1.0), 0.0);
+        let one = household(66, Some(60));
+        assert!(close(
+            medicare_surcharges(&one, 0, 250_000.0, 1.0),
+            1_148.40
+        ));
+        // The spouse turns 65 five years on.
+        assert!(close(
+            medicare_surcharges(&one, 5, 250_000.0, 1.0),
+            2.0 * 1_148.40
+        ));
+        // Indexed: at a price level of 1.1 the first tier ends at 119,900.
+        assert_eq!(medicare_surcharges(&single, 0, 119_900.0, 1.1), 0.0);
+        assert!(close(
+            medicare_surcharges(&single, 0, 120_000.0, 1.1),
+            1_148.40 * 1.1
+        ));
+    }
 
     #[test]
     fn limits_follow_the_price_level_but_the_hsa_catch_up_stays_1000() {

@@ -117,6 +117,7 @@ pub struct TaxSums {
     pub harvested_losses: f64,
     pub lost_to_ira: f64,
     pub penalties: f64,
+    pub medicare_surcharges: f64,
     pub rmds: f64,
     pub conversions: f64,
     pub excess_contributions: f64,
@@ -131,6 +132,7 @@ impl TaxSums {
         self.harvested_losses += t.harvested_losses;
         self.lost_to_ira += t.lost_to_ira;
         self.penalties += t.penalties;
+        self.medicare_surcharges += t.medicare_surcharges;
         self.rmds += t.rmds;
         self.conversions += t.conversions;
         self.excess_contributions += t.excess_contributions;
@@ -148,6 +150,7 @@ impl TaxSums {
             harvested_losses: o.harvested_losses,
             lost_to_ira: o.lost_to_ira,
             penalties: o.penalties,
+            medicare_surcharges: o.medicare_surcharges,
             rmds: o.rmds,
             conversions: o.conversions,
             excess_contributions: o.excess_contributions,

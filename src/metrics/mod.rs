@@ -161,7 +161,8 @@ pub struct RetirementSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaxSummary {
     pub strategy: String,
-    /// Lifetime taxes paid from the portfolio (federal, state, penalties).
+    /// Lifetime taxes paid from the portfolio (federal, state, penalties, Medicare's
+    /// income-related surcharges).
     pub taxes_real_total: Percentiles,
     pub taxes_real_mean: f64,
     /// Terminal wealth with traditional balances valued after tax at `after_tax_rate`.
@@ -173,6 +174,10 @@ pub struct TaxSummary {
     /// Harvested losses lost for good to purchases in IRAs (Rev. Rul. 2008-5).
     pub lost_to_ira_mean: f64,
     pub penalties_mean: f64,
+    /// Medicare's income-related surcharges (IRMAA) the portfolio's income caused (absent
+    /// from results written before they were modelled).
+    #[serde(default)]
+    pub medicare_surcharges_mean: f64,
     pub rmds_mean: f64,
     pub conversions_mean: f64,
     pub excess_contributions_mean: f64,

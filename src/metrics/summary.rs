@@ -234,6 +234,7 @@ fn tax_summaries(
                 harvested_losses_mean: t.harvested_losses / n,
                 lost_to_ira_mean: t.lost_to_ira / n,
                 penalties_mean: t.penalties / n,
+                medicare_surcharges_mean: t.medicare_surcharges / n,
                 rmds_mean: t.rmds / n,
                 conversions_mean: t.conversions / n,
                 excess_contributions_mean: t.excess_contributions / n,

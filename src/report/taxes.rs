@@ -49,6 +49,9 @@ fn summary_frame(r: &RunResults) -> PolarsResult<DataFrame> {
     cols.push(col("harvested_losses_mean", &|t| t.harvested_losses_mean));
     cols.push(col("lost_to_ira_mean", &|t| t.lost_to_ira_mean));
     cols.push(col("penalties_mean", &|t| t.penalties_mean));
+    cols.push(col("medicare_surcharges_mean", &|t| {
+        t.medicare_surcharges_mean
+    }));
     cols.push(col("rmds_mean", &|t| t.rmds_mean));
     cols.push(col("conversions_mean", &|t| t.conversions_mean));
     cols.push(col("excess_contributions_mean", &|t| {
@@ -154,7 +157,7 @@ impl Figure for TaxChart<'_> {
             &left,
             &DotPanel {
                 title: "Lifetime taxes paid",
-                x_desc: "Federal and state income tax, penalties (start-year $)",
+                x_desc: "Federal and state income tax, penalties, IRMAA (start-year $)",
                 rows: rows(&|t| &t.taxes_real_total),
                 zero: false,
                 bounds: None,

@@ -18,9 +18,10 @@ fn age_58_taxes_reports_taxes_by_strategy() {
     assert!(o.status.success(), "{}", stderr(&o));
     let table = stdout(&o);
     for needle in [
-        "taxes (start-year dollars",
+        "taxes (lifetime tax and after-tax wealth in start-year dollars",
         "lifetime tax",
         "after-tax wealth",
+        "IRMAA",
     ] {
         assert!(table.contains(needle), "missing {needle:?} in\n{table}");
     }
