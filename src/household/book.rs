@@ -237,8 +237,7 @@ impl AccountBook {
                 &mut self.contribution,
             );
             self.excess = contributed.excess_per_step;
-            let growth = (1.0 + hh.wage_growth).powi(year as i32);
-            self.ledger.wages = (hh.wages[0] + hh.wages[1]) * growth - contributed.deductible;
+            self.ledger.wages = contributed.taxable_wages;
         } else {
             self.contribution.fill(0.0);
             self.excess = 0.0;
@@ -1014,23 +1013,7 @@ rebalance = "none"
 
     /// A household from its `[household]` body and a 401(k) for each person.
     fn couple(household: &str) -> Household {
-        let toml = format!(
-            r#"
-version = 1
-[simulation]
-paths = 1
-years = 10
-[market]
-model = "parametric"
-[[asset]]
-name = "stocks"
-target = 1.0
-mean = 0.0
-vol = 0.0
-[household]
-{household}
-[taxes]
-filing_status = "mfj"
+        let accounts = r#"
 [[account]]
 name = "401k"
 kind = "401k"
@@ -1044,12 +1027,9 @@ balance = 100000
 name = "ira"
 kind = "traditional_ira"
 balance = 100000
-[[strategy]]
-name = "s"
-rebalance = "none"
-"#
-        );
-        parse(&toml).0
+"#;
+        let people = format!("[household]\n{household}\n[taxes]\nfiling_status = \"mfj\"");
+        crate::household::test_household(&people, accounts, 10)
     }
 
     #[test]

@@ -30,8 +30,9 @@ const ROTH_PHASE_OUT_JOINT: (f64, f64) = (242_000.0, 252_000.0);
 pub(crate) struct YearContributions {
     /// Kept out by the limits, per step: it goes to the taxable account.
     pub excess_per_step: f64,
-    /// Deductible contributions of the year (traditional 401(k) and IRA, HSA).
-    pub deductible: f64,
+    /// The year's wages less its deductible contributions (traditional 401(k) and IRA,
+    /// HSA): the wages on the tax return.
+    pub taxable_wages: f64,
 }
 
 /// The contributions of simulation year `year` (a working year), with the law indexed by
@@ -144,6 +145,7 @@ pub(crate) fn year_contributions(
     // In the scenario's order, so sums round the same whatever the passes above did.
     per_step.fill(0.0);
     let mut year = YearContributions::default();
+    let mut deductible = 0.0;
     for (i, a) in hh.accounts.iter().enumerate() {
         let want = a.contribution * growth;
         if want <= 0.0 {
@@ -167,9 +169,10 @@ pub(crate) fn year_contributions(
             a.kind,
             AccountKind::K401 | AccountKind::TraditionalIra | AccountKind::Hsa
         ) {
-            year.deductible += fits[i];
+            deductible += fits[i];
         }
     }
+    year.taxable_wages = (hh.wages[0] + hh.wages[1]) * growth - deductible;
     year
 }
 
@@ -251,35 +254,10 @@ fn roth_phase_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario;
-    use std::path::Path;
 
     /// A 2026 household from its `[household]` (and `[taxes]`) text and its accounts.
     fn household(people: &str, accounts: &str) -> Household {
-        let toml = format!(
-            r#"
-version = 1
-[simulation]
-paths = 1
-years = 30
-[market]
-model = "parametric"
-[[asset]]
-name = "stocks"
-target = 1.0
-mean = 0.0
-vol = 0.0
-{people}
-{accounts}
-[[strategy]]
-name = "s"
-rebalance = "none"
-"#
-        );
-        match scenario::parse(&toml, "t.toml", "t", Path::new(".")) {
-            Ok(s) => s.simulation.household.unwrap(),
-            Err(e) => panic!("{e}"),
-        }
+        crate::household::test_household(people, accounts, 30)
     }
 
     /// An account of `kind` owned by `owner` contributing `dollars` a year.

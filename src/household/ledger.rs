@@ -254,17 +254,8 @@ mod tests {
         let spouse = spouse_age.map_or(String::new(), |a| {
             format!("spouse_age = {a}\n[taxes]\nfiling_status = \"mfj\"")
         });
-        let toml = format!(
-            "version = 1\n[simulation]\npaths = 1\nyears = 5\n[market]\nmodel = \"parametric\"\n\
-             [[asset]]\nname = \"s\"\ntarget = 1.0\nmean = 0.0\nvol = 0.0\n\
-             [[strategy]]\nname = \"s\"\nrebalance = \"none\"\n\
-             [[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nbalance = 1\n\
-             [household]\nage = {age}\n{spouse}"
-        );
-        match crate::scenario::parse(&toml, "t.toml", "t", std::path::Path::new(".")) {
-            Ok(s) => s.simulation.household.unwrap(),
-            Err(e) => panic!("{e}"),
-        }
+        let ira = "[[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nbalance = 1";
+        crate::household::test_household(&format!("[household]\nage = {age}\n{spouse}"), ira, 5)
     }
 
     #[test]

@@ -142,6 +142,36 @@ impl Household {
     }
 }
 
+/// A household for tests: a 2026 scenario of `years` with one flat asset class, a strategy
+/// that never trades, `people` (its `[household]` and `[taxes]` text) and `accounts`.
+#[cfg(test)]
+pub(crate) fn test_household(people: &str, accounts: &str, years: u32) -> Household {
+    let toml = format!(
+        r#"
+version = 1
+[simulation]
+paths = 1
+years = {years}
+[market]
+model = "parametric"
+[[asset]]
+name = "stocks"
+target = 1.0
+mean = 0.0
+vol = 0.0
+{people}
+{accounts}
+[[strategy]]
+name = "s"
+rebalance = "none"
+"#
+    );
+    match crate::scenario::parse(&toml, "t.toml", "t", std::path::Path::new(".")) {
+        Ok(s) => s.simulation.household.expect("the scenario has accounts"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// RMD starting age by birth year: IRC §401(a)(9)(C) as amended by SECURE 2.0 §107; 1959
 /// per the 2024 proposed regulations (REG-103529-23).
 pub fn rmd_start_age(birth_year: i32) -> u32 {
