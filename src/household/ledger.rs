@@ -43,8 +43,9 @@ pub struct Limits {
 /// §603), $150,000 for 2026 (IRS Notice 2025-67).
 const ROTH_CATCH_UP_WAGES: f64 = 150_000.0;
 
-/// Medicare enrollment (assumed at 65) ends HSA contributions (IRC §223(b)(7)).
-const HSA_LAST_AGE: u32 = 64;
+/// The age people are taken to enroll in Medicare: it ends HSA contributions (IRC
+/// §223(b)(7)) and starts Medicare's income-related surcharges.
+const MEDICARE_AGE: u32 = 65;
 
 /// Medicare's income-related monthly adjustment amounts (IRMAA) for 2026, per person
 /// enrolled: the upper end of each MAGI tier, single and joint, and the monthly Part B plus
@@ -101,7 +102,7 @@ impl Limits {
         let (group, (base, catch_up)) = match kind {
             AccountKind::K401 | AccountKind::Roth401k => (0, self.deferral[row]),
             AccountKind::TraditionalIra | AccountKind::RothIra => (1, self.ira[row]),
-            AccountKind::Hsa if age > HSA_LAST_AGE => (2, (0.0, 0.0)),
+            AccountKind::Hsa if age >= MEDICARE_AGE => (2, (0.0, 0.0)),
             AccountKind::Hsa => {
                 let c = usize::from(coverage == HsaCoverage::Family);
                 (2, self.hsa[c][row])
@@ -122,7 +123,7 @@ impl Limits {
     /// The HSA catch-up a person of `age` may add to their own HSA: the statutory $1,000
     /// from 55 (IRC §223(b)(3)), none once on Medicare.
     pub fn hsa_catch_up(&self, age: u32) -> f64 {
-        if age > HSA_LAST_AGE {
+        if age >= MEDICARE_AGE {
             0.0
         } else {
             self.hsa[0][(age as usize).min(MAX_AGE)].1
@@ -190,7 +191,7 @@ pub(crate) fn medicare_surcharges(hh: &Household, year: u32, magi: f64, cpi: f64
         .find(|&&(single, married, _)| magi <= if joint { married } else { single } * cpi)
         .map_or(IRMAA_TOP, |t| t.2);
     let enrolled = (0..2)
-        .filter(|&who| hh.age(who, year).is_some_and(|a| a > HSA_LAST_AGE))
+        .filter(|&who| hh.age(who, year).is_some_and(|a| a >= MEDICARE_AGE))
         .count();
     12.0 * monthly * cpi * enrolled as f64
 }
