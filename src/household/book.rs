@@ -92,6 +92,10 @@ pub struct AccountBook {
     /// Modified AGI of the last two years (last year first), with and without the
     /// portfolio: Medicare's surcharges are set on the return of two years before.
     magi_before: [(f64, f64); 2],
+    /// Per person: after-tax money in their traditional IRAs (Form 8606 basis), and what
+    /// this year's non-deductible contributions add to it each step.
+    ira_basis: [f64; 2],
+    basis_per_step: [f64; 2],
     pub out: TaxOutcome,
 }
 
@@ -128,6 +132,8 @@ impl AccountBook {
             },
             portfolio_income: 0.0,
             magi_before: [(0.0, 0.0); 2],
+            ira_basis: [0.0; 2],
+            basis_per_step: [0.0; 2],
             out: TaxOutcome::default(),
         }
     }
@@ -162,6 +168,14 @@ impl AccountBook {
             .map(|(v, i)| v * i.yield_rate)
             .sum();
         self.magi_before = [(0.0, 0.0); 2];
+        self.ira_basis = [0, 1].map(|who| {
+            hh.accounts
+                .iter()
+                .filter(|a| a.kind == AccountKind::TraditionalIra && a.owner.index() == who)
+                .map(|a| a.basis.total())
+                .sum()
+        });
+        self.basis_per_step = [0.0; 2];
         self.out = TaxOutcome::default();
     }
 
@@ -238,10 +252,12 @@ impl AccountBook {
             );
             self.excess = contributed.excess_per_step;
             self.ledger.wages = contributed.taxable_wages;
+            self.basis_per_step = contributed.nondeductible_per_step;
         } else {
             self.contribution.fill(0.0);
             self.excess = 0.0;
             self.ledger.wages = 0.0;
+            self.basis_per_step = [0.0; 2];
         }
         // Required minimum distributions (IRC §401(a)(9); Uniform Lifetime Table): the
         // prior year-end balance over the divisor for the age reached this year.
@@ -255,9 +271,9 @@ impl AccountBook {
             let balance = self.deferred_balance(hh, who);
             let rmd = balance / rmd_divisor(age);
             if rmd > DUST {
-                let taken = self.take_deferred(hh, who, rmd);
+                let (taken, taxable) = self.take_deferred(hh, who, rmd);
                 self.cash += taken;
-                self.ledger.ordinary += taken;
+                self.ledger.ordinary += taxable;
                 // Not in `traditional_taken`: the bracket room below already counts it.
                 self.out.rmds += taken;
             }
@@ -281,7 +297,17 @@ impl AccountBook {
             };
             if amount > DUST {
                 let mut left = amount;
+                // Basis converted with IRA money is not income (Form 8606, part II).
+                let mut recovered = 0.0;
                 for who in 0..2 {
+                    let after_tax = self.after_tax_share(hh, who);
+                    // Into the person's own Roth IRA; the first one stands in for one they
+                    // would open.
+                    let into = hh
+                        .accounts
+                        .iter()
+                        .position(|a| a.kind == AccountKind::RothIra && a.owner.index() == who)
+                        .unwrap_or(roth);
                     for i in 0..hh.accounts.len() {
                         let a = &hh.accounts[i];
                         if left <= DUST
@@ -299,13 +325,16 @@ impl AccountBook {
                         for k in 0..self.accounts[i].len() {
                             let m = self.accounts[i].values()[k] * share;
                             self.accounts[i].values_mut()[k] -= m;
-                            self.accounts[roth].values_mut()[k] += m;
+                            self.accounts[into].values_mut()[k] += m;
+                        }
+                        if a.kind == AccountKind::TraditionalIra {
+                            recovered += moved - self.taxable_part(who, moved, after_tax);
                         }
                         left -= moved;
                     }
                 }
                 let converted = amount - left.max(0.0);
-                self.ledger.ordinary += converted;
+                self.ledger.ordinary += converted - recovered;
                 self.out.conversions += converted;
             }
         }
@@ -407,7 +436,10 @@ impl AccountBook {
 
     /// Values the estate at the horizon: after-tax wealth in start-year dollars.
     pub fn finish(&mut self, hh: &Household, cpi: f64) {
-        let deferred: f64 = (0..2).map(|w| self.deferred_balance(hh, w)).sum();
+        // IRA basis left comes out tax-free.
+        let deferred: f64 = (0..2)
+            .map(|w| self.deferred_balance(hh, w) - self.ira_basis[w].min(self.ira_balance(hh, w)))
+            .sum();
         self.out.after_tax_real = (self.total() - deferred * hh.after_tax_rate) / cpi;
     }
 
@@ -424,6 +456,8 @@ impl AccountBook {
         routing: CashFlowRouting,
     ) -> f64 {
         let mut total = 0.0;
+        self.ira_basis[0] += self.basis_per_step[0];
+        self.ira_basis[1] += self.basis_per_step[1];
         for i in 0..self.accounts.len() {
             let amount = self.contribution[i];
             if amount > 0.0 {
@@ -538,33 +572,87 @@ impl AccountBook {
                 sell[k] += (here[k] - sell[k]) * share;
             }
         }
-        let sold = self.sell_in(hh, i, &sell[..n], step, policy);
         let a = &hh.accounts[i];
+        let who = a.owner.index();
+        let after_tax = if a.kind == AccountKind::TraditionalIra {
+            self.after_tax_share(hh, who)
+        } else {
+            0.0
+        };
+        let sold = self.sell_in(hh, i, &sell[..n], step, policy);
         if treatment(a.kind) == Treatment::Deferred {
-            self.ledger.ordinary += sold;
-            self.traditional_taken += sold;
-            if early_distribution(hh, a.kind, a.owner.index(), year) {
-                self.ledger.early += sold;
+            // Only the taxable part is income, and only it owes the 10% (IRC §72(t)(1)).
+            let taxable = self.taxable_part(who, sold, after_tax);
+            self.ledger.ordinary += taxable;
+            self.traditional_taken += taxable;
+            if early_distribution(hh, a.kind, who, year) {
+                self.ledger.early += taxable;
             }
         }
         sold
     }
 
-    /// Takes `amount` from the deferred accounts of person `who`, pro rata (RMDs).
-    fn take_deferred(&mut self, hh: &Household, who: usize, amount: f64) -> f64 {
+    /// Takes `amount` from the deferred accounts of person `who`, pro rata (RMDs). Returns
+    /// the dollars taken and their taxable part (IRA basis comes out tax-free).
+    fn take_deferred(&mut self, hh: &Household, who: usize, amount: f64) -> (f64, f64) {
         let balance = self.deferred_balance(hh, who);
         if balance <= 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
+        let after_tax = self.after_tax_share(hh, who);
         let share = (amount / balance).min(1.0);
+        let mut from_iras = 0.0;
         for (a, h) in hh.accounts.iter().zip(self.accounts.iter_mut()) {
             if treatment(a.kind) == Treatment::Deferred && a.owner.index() == who {
                 for v in h.values_mut() {
-                    *v -= *v * share;
+                    let m = *v * share;
+                    if a.kind == AccountKind::TraditionalIra {
+                        from_iras += m;
+                    }
+                    *v -= m;
                 }
             }
         }
-        balance * share
+        let taken = balance * share;
+        let recovered = from_iras - self.taxable_part(who, from_iras, after_tax);
+        (taken, taken - recovered)
+    }
+
+    /// Person `who`'s traditional IRAs (all of them count as one for the pro rata rule,
+    /// IRC §408(d)(2)).
+    fn ira_balance(&self, hh: &Household, who: usize) -> f64 {
+        hh.accounts
+            .iter()
+            .zip(&self.accounts)
+            .filter(|(a, _)| a.kind == AccountKind::TraditionalIra && a.owner.index() == who)
+            .map(|(_, h)| h.total())
+            .sum()
+    }
+
+    /// The after-tax share of person `who`'s traditional IRA money now: their basis over
+    /// their IRAs' balance (Form 8606, taken at each distribution rather than at year end).
+    fn after_tax_share(&self, hh: &Household, who: usize) -> f64 {
+        let basis = self.ira_basis[who];
+        if basis <= 0.0 {
+            return 0.0;
+        }
+        let balance = self.ira_balance(hh, who);
+        if balance > 0.0 {
+            (basis / balance).min(1.0)
+        } else {
+            1.0
+        }
+    }
+
+    /// Of `amount` distributed from person `who`'s traditional IRAs with `after_tax` share,
+    /// the taxable part; the basis it carries out is used up (IRC §72, §408(d)(1)).
+    fn taxable_part(&mut self, who: usize, amount: f64, after_tax: f64) -> f64 {
+        if after_tax <= 0.0 {
+            return amount;
+        }
+        let free = (amount * after_tax).min(self.ira_basis[who]);
+        self.ira_basis[who] -= free;
+        amount - free
     }
 
     // ---- markets -----------------------------------------------------------------------
@@ -1160,5 +1248,139 @@ spouse_age = 60"
         book.end_year(&hh, 0, 1, 0.0, 0.0);
         let washed = book.out.realized_gains - loss;
         assert!((washed - 7_000.0 * 160.0 / 440.0).abs() < 1e-6, "{washed}");
+    }
+
+    /// A single person of `age` (retired) with `accounts`; the book reset, and the target.
+    fn retiree(age: u32, accounts: &str) -> (AccountBook, Household, TargetAllocation) {
+        let people = format!("[household]\nage = {age}\nretirement_age = {age}");
+        let hh = crate::household::test_household(&people, accounts, 10);
+        let mut book = AccountBook::new(&hh, 1, 12);
+        book.reset(&hh);
+        (book, hh, TargetAllocation::new(&[1.0]).unwrap())
+    }
+
+    const IRA_WITH_BASIS: &str =
+        "[[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nbalance = 100000\nbasis = 0.25\n";
+
+    #[test]
+    fn ira_basis_comes_out_pro_rata_and_tax_free() {
+        // $25,000 of after-tax money in a $100,000 IRA (Form 8606): a quarter of every
+        // withdrawal is tax-free, and the share stays a quarter as the basis is used up.
+        let (mut book, hh, target) = retiree(66, IRA_WITH_BASIS);
+        let p = TaxPolicy::default();
+        let routing = CashFlowRouting::ProRata;
+        for taken in [10_000.0, 20_000.0] {
+            assert!(close(
+                book.withdraw(&hh, &p, 10_000.0, 0, 0, &target, routing),
+                10_000.0
+            ));
+            assert!(
+                close(book.ledger.ordinary, taken * 0.75),
+                "{}",
+                book.ledger.ordinary
+            );
+        }
+        assert!(close(book.ira_basis[0], 20_000.0));
+        // After tax at the horizon: the basis left is not taxed again.
+        book.finish(&hh, 1.0);
+        let want = 80_000.0 - 60_000.0 * hh.after_tax_rate;
+        assert!(
+            close(book.out.after_tax_real, want),
+            "{}",
+            book.out.after_tax_real
+        );
+        // Before 59 1/2 only the taxable part owes the 10%.
+        let (mut book, hh, target) = retiree(50, IRA_WITH_BASIS);
+        book.withdraw(&hh, &p, 10_000.0, 0, 0, &target, routing);
+        assert!(close(book.ledger.early, 7_500.0), "{}", book.ledger.early);
+    }
+
+    #[test]
+    fn rmds_and_conversions_carry_ira_basis_out_pro_rata() {
+        // 75 with a $100,000 401(k) and the IRA above: the RMD, 200,000 / 24.6, comes half
+        // from each; a quarter of the IRA half is basis.
+        let accounts = format!(
+            "[[account]]\nname = \"401k\"\nkind = \"401k\"\nbalance = 100000\n{IRA_WITH_BASIS}"
+        );
+        let (mut book, hh, _) = retiree(75, &accounts);
+        book.start_year(&hh, &TaxPolicy::default(), 0, 1.0, false, 12);
+        let rmd = 200_000.0 / 24.6;
+        assert!(close(book.out.rmds, rmd), "{}", book.out.rmds);
+        assert!(close(book.ledger.ordinary, rmd - rmd / 2.0 * 0.25));
+        assert!(close(book.ira_basis[0], 25_000.0 - rmd / 2.0 * 0.25));
+        // A $20,000 conversion from the IRA (listed before the Roth): $5,000 is basis.
+        let accounts = format!(
+            "{IRA_WITH_BASIS}[[account]]\nname = \"roth\"\nkind = \"roth_ira\"\nbalance = 0\n"
+        );
+        let (mut book, hh, _) = retiree(66, &accounts);
+        let policy = TaxPolicy {
+            conversion: Some(crate::household::RothConversion {
+                amount: ConversionAmount::Fixed(20_000.0),
+                from_age: 60,
+                to_age: 70,
+            }),
+            ..TaxPolicy::default()
+        };
+        book.start_year(&hh, &policy, 0, 1.0, false, 12);
+        assert!(close(book.out.conversions, 20_000.0));
+        assert!(
+            close(book.ledger.ordinary, 15_000.0),
+            "{}",
+            book.ledger.ordinary
+        );
+        assert!(close(book.account(1).total(), 20_000.0) && close(book.ira_basis[0], 20_000.0));
+    }
+
+    #[test]
+    fn non_deductible_ira_contributions_become_basis_step_by_step() {
+        // The contributions module's case: 50, $100,000 of pay, $10,000 into the 401(k),
+        // $7,500 into the IRA of which $6,640 is not deductible, paid in twelve steps.
+        let people = "[household]\nage = 50\nretirement_age = 60\nwages = 100000";
+        let accounts = "[[account]]\nname = \"401k\"\nkind = \"401k\"\nbalance = 0\n\
+            contribution = 10000\n[[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\n\
+            balance = 0\ncontribution = 7500\n";
+        let hh = crate::household::test_household(people, accounts, 10);
+        let target = TargetAllocation::new(&[1.0]).unwrap();
+        let mut book = AccountBook::new(&hh, 1, 12);
+        book.reset(&hh);
+        book.start_year(&hh, &TaxPolicy::default(), 0, 1.0, true, 12);
+        for step in 0..12 {
+            book.contribute(&hh, step, &target, CashFlowRouting::ProRata);
+        }
+        assert!(close(book.ira_basis[0], 6_640.0), "{}", book.ira_basis[0]);
+        assert!(close(book.ledger.wages, 89_140.0), "{}", book.ledger.wages);
+        assert!(close(book.account(1).total(), 7_500.0));
+    }
+
+    #[test]
+    fn a_conversion_goes_to_the_owners_own_roth_ira() {
+        // The spouse's IRA converts into the spouse's Roth IRA, not the first one listed.
+        let people = "[household]\nage = 66\nspouse_age = 64\nretirement_age = 66\n\
+            [taxes]\nfiling_status = \"mfj\"";
+        let accounts = "[[account]]\nname = \"roth\"\nkind = \"roth_ira\"\nbalance = 0\n\
+            [[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nowner = \"spouse\"\n\
+            balance = 50000\n[[account]]\nname = \"spouse roth\"\nkind = \"roth_ira\"\n\
+            owner = \"spouse\"\nbalance = 0\n";
+        let hh = crate::household::test_household(people, accounts, 10);
+        let mut book = AccountBook::new(&hh, 1, 12);
+        book.reset(&hh);
+        let policy = TaxPolicy {
+            conversion: Some(crate::household::RothConversion {
+                amount: ConversionAmount::Fixed(20_000.0),
+                from_age: 60,
+                to_age: 70,
+            }),
+            ..TaxPolicy::default()
+        };
+        book.start_year(&hh, &policy, 0, 1.0, false, 12);
+        assert_eq!(book.account(0).total(), 0.0);
+        assert!(
+            close(book.account(2).total(), 20_000.0) && close(book.account(1).total(), 30_000.0)
+        );
+        assert!(close(book.ledger.ordinary, 20_000.0));
+    }
+
+    fn close(got: f64, want: f64) -> bool {
+        (got - want).abs() < 1e-6
     }
 }

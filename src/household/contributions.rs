@@ -9,7 +9,10 @@
 //! - IRA contributions (traditional and Roth share one limit) are capped at compensation
 //!   (§219(b)(1)(B)): W-2 wages, which exclude pre-tax 401(k) deferrals. On a joint return
 //!   the spouse with less pay may use the couple's (§219(c));
-//! - Roth IRA contributions phase out with modified AGI (§408A(c)(3));
+//! - Roth IRA contributions phase out with modified AGI (§408A(c)(3)), and so does the
+//!   deduction of traditional IRA contributions by a person covered by a workplace plan, or
+//!   married to one (§219(g)): the contribution is still made, its non-deductible part is
+//!   the owner's IRA basis (Form 8606);
 //! - when either spouse has family HSA coverage, both are treated as having it and share
 //!   one family limit; each adds their own catch-up (§223(b)(5), IRS Pub. 969).
 //!
@@ -24,6 +27,13 @@ use super::{AccountKind, Household, HsaCoverage};
 const ROTH_PHASE_OUT_SINGLE: (f64, f64) = (153_000.0, 168_000.0);
 const ROTH_PHASE_OUT_JOINT: (f64, f64) = (242_000.0, 252_000.0);
 
+/// Traditional IRA deduction phase-out ranges of modified AGI for 2026 (IRC §219(g)(3);
+/// IRS Notice 2025-67): a contributor who is an active participant in a workplace plan,
+/// single and joint; and a joint filer who is not, married to one who is (§219(g)(7)).
+const IRA_DEDUCTION_COVERED_SINGLE: (f64, f64) = (81_000.0, 91_000.0);
+const IRA_DEDUCTION_COVERED_JOINT: (f64, f64) = (129_000.0, 149_000.0);
+const IRA_DEDUCTION_SPOUSE_COVERED: (f64, f64) = (242_000.0, 252_000.0);
+
 /// A year's contributions: `per_step[i]` (set by [`year_contributions`]) is account `i`'s
 /// contribution each step, employer match included.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -33,6 +43,9 @@ pub(crate) struct YearContributions {
     /// The year's wages less its deductible contributions (traditional 401(k) and IRA,
     /// HSA): the wages on the tax return.
     pub taxable_wages: f64,
+    /// Per person: traditional IRA contributions per step that are not deductible (their
+    /// IRA basis grows by this much).
+    pub nondeductible_per_step: [f64; 2],
 }
 
 /// The contributions of simulation year `year` (a working year), with the law indexed by
@@ -131,16 +144,14 @@ pub(crate) fn year_contributions(
             }
         }
     }
-    roth_phase_out(
-        hh,
-        &ages,
-        &wages,
-        &pre_tax_deferrals,
-        portfolio_income,
-        law_cpi,
-        &mut fits,
-        &mut over,
-    );
+    // Modified AGI for both phase-outs: wages less pre-tax 401(k) and HSA money, plus the
+    // portfolio's income; an IRA deduction does not lower it (§219(g)(3)(A)(ii),
+    // §408A(c)(3)(B)(i)).
+    let hsa = of_kind(hh, AccountKind::Hsa, 0, &fits) + of_kind(hh, AccountKind::Hsa, 1, &fits);
+    let magi =
+        wages[0] + wages[1] - pre_tax_deferrals[0] - pre_tax_deferrals[1] - hsa + portfolio_income;
+    roth_phase_out(hh, &ages, &wages, magi, law_cpi, &mut fits, &mut over);
+    let mut deduction_left = ira_deduction_limits(hh, &ages, &wages, magi, law_cpi, &fits);
 
     // In the scenario's order, so sums round the same whatever the passes above did.
     per_step.fill(0.0);
@@ -165,11 +176,15 @@ pub(crate) fn year_contributions(
             per_step[r] += m / steps;
         }
         year.excess_per_step += over[i] / steps;
-        if matches!(
-            a.kind,
-            AccountKind::K401 | AccountKind::TraditionalIra | AccountKind::Hsa
-        ) {
-            deductible += fits[i];
+        match a.kind {
+            AccountKind::K401 | AccountKind::Hsa => deductible += fits[i],
+            AccountKind::TraditionalIra => {
+                let d = fits[i].min(deduction_left[who]);
+                deduction_left[who] -= d;
+                deductible += d;
+                year.nondeductible_per_step[who] += (fits[i] - d) / steps;
+            }
+            _ => {}
         }
     }
     year.taxable_wages = (hh.wages[0] + hh.wages[1]) * growth - deductible;
@@ -177,65 +192,37 @@ pub(crate) fn year_contributions(
 }
 
 /// Cuts Roth IRA contributions to what modified AGI allows (IRC §408A(c)(3); IRS Pub.
-/// 590-A, worksheet 2-2): the IRA limit reduced in proportion to MAGI's way through the
-/// phase-out range, rounded up to $10 and not below $200 until the range's top, less the
-/// person's traditional IRA contributions. MAGI here: wages less pre-tax 401(k) deferrals
-/// and HSA contributions, plus the portfolio's income (a traditional IRA deduction does
-/// not lower it).
-#[allow(clippy::too_many_arguments)]
+/// 590-A, worksheet 2-2): the IRA limit phased out by modified AGI ([`phased_out`]), less
+/// the person's traditional IRA contributions.
 fn roth_phase_out(
     hh: &Household,
     ages: &[u32; 2],
     wages: &[f64; 2],
-    pre_tax_deferrals: &[f64; 2],
-    portfolio_income: f64,
+    magi: f64,
     law_cpi: f64,
     fits: &mut [f64; MAX_ACCOUNTS],
     over: &mut [f64; MAX_ACCOUNTS],
 ) {
-    let of_kind = |kind: AccountKind, who: usize, fits: &[f64; MAX_ACCOUNTS]| -> f64 {
-        hh.accounts
-            .iter()
-            .zip(fits)
-            .filter(|(a, _)| a.kind == kind && a.owner.index() == who)
-            .map(|(_, f)| f)
-            .sum()
-    };
-    let roth = [0, 1].map(|who| of_kind(AccountKind::RothIra, who, fits));
+    let roth = [0, 1].map(|who| of_kind(hh, AccountKind::RothIra, who, fits));
     if roth == [0.0, 0.0] {
         return;
     }
-    let hsa = of_kind(AccountKind::Hsa, 0, fits) + of_kind(AccountKind::Hsa, 1, fits);
-    let magi =
-        wages[0] + wages[1] - pre_tax_deferrals[0] - pre_tax_deferrals[1] - hsa + portfolio_income;
     let (low, high) = if hh.married() {
         ROTH_PHASE_OUT_JOINT
     } else {
         ROTH_PHASE_OUT_SINGLE
     };
-    let (low, high) = (low * law_cpi, high * law_cpi);
-    if magi <= low {
+    let range = (low * law_cpi, high * law_cpi);
+    if magi <= range.0 {
         return;
     }
-    for who in 0..2 {
-        if roth[who] <= 0.0 {
+    for (who, &wanted) in roth.iter().enumerate() {
+        if wanted <= 0.0 {
             continue;
         }
-        let (_, limit) = hh.limits.limit(
-            AccountKind::RothIra,
-            ages[who],
-            HsaCoverage::SelfOnly,
-            wages[who],
-            law_cpi,
-        );
-        let reduced = if magi >= high {
-            0.0
-        } else {
-            let left = limit - limit * (magi - low) / (high - low);
-            ((left / 10.0).ceil() * 10.0).max(200.0).min(limit)
-        };
-        let traditional = of_kind(AccountKind::TraditionalIra, who, fits);
-        let mut cut = roth[who] - (reduced - traditional).max(0.0).min(roth[who]);
+        let reduced = phased_out(ira_limit(hh, ages, wages, who, law_cpi), magi, range);
+        let traditional = of_kind(hh, AccountKind::TraditionalIra, who, fits);
+        let mut cut = wanted - (reduced - traditional).max(0.0).min(wanted);
         // From the person's last Roth IRA back.
         for (i, a) in hh.accounts.iter().enumerate().rev() {
             if cut <= 0.0 {
@@ -249,6 +236,75 @@ fn roth_phase_out(
             }
         }
     }
+}
+
+/// Per person, how much of their traditional IRA contributions may be deducted (IRC
+/// §219(g)): all of it unless they or their spouse are active participants in a workplace
+/// plan (a 401(k) receiving money this year, §219(g)(5)); then the IRA limit phased out by
+/// modified AGI over the range that applies to them.
+fn ira_deduction_limits(
+    hh: &Household,
+    ages: &[u32; 2],
+    wages: &[f64; 2],
+    magi: f64,
+    law_cpi: f64,
+    fits: &[f64; MAX_ACCOUNTS],
+) -> [f64; 2] {
+    let covered = [0, 1].map(|who| {
+        hh.accounts.iter().zip(fits).any(|(a, &f)| {
+            matches!(a.kind, AccountKind::K401 | AccountKind::Roth401k)
+                && a.owner.index() == who
+                && f > 0.0
+        })
+    });
+    [0, 1].map(|who| {
+        let range = if covered[who] {
+            if hh.married() {
+                IRA_DEDUCTION_COVERED_JOINT
+            } else {
+                IRA_DEDUCTION_COVERED_SINGLE
+            }
+        } else if hh.married() && covered[1 - who] {
+            IRA_DEDUCTION_SPOUSE_COVERED
+        } else {
+            return f64::INFINITY;
+        };
+        let limit = ira_limit(hh, ages, wages, who, law_cpi);
+        phased_out(limit, magi, (range.0 * law_cpi, range.1 * law_cpi))
+    })
+}
+
+/// A limit phased out linearly by modified AGI over `range` (IRC §219(g)(2), §408A(c)(3);
+/// IRS Pub. 590-A worksheets 1-2 and 2-2): rounded up to $10, and not below $200 until the
+/// range's top, where it is gone.
+fn phased_out(limit: f64, magi: f64, (low, high): (f64, f64)) -> f64 {
+    if magi <= low {
+        limit
+    } else if magi >= high {
+        0.0
+    } else {
+        let left = limit - limit * (magi - low) / (high - low);
+        ((left / 10.0).ceil() * 10.0).max(200.0).min(limit)
+    }
+}
+
+/// Person `who`'s IRA limit this year (traditional and Roth share it), catch-up included.
+fn ira_limit(hh: &Household, ages: &[u32; 2], wages: &[f64; 2], who: usize, law_cpi: f64) -> f64 {
+    let kind = AccountKind::TraditionalIra;
+    let (_, limit) = hh
+        .limits
+        .limit(kind, ages[who], HsaCoverage::SelfOnly, wages[who], law_cpi);
+    limit
+}
+
+/// The year's contributions `fits` to person `who`'s accounts of `kind`.
+fn of_kind(hh: &Household, kind: AccountKind, who: usize, fits: &[f64; MAX_ACCOUNTS]) -> f64 {
+    hh.accounts
+        .iter()
+        .zip(fits)
+        .filter(|(a, _)| a.kind == kind && a.owner.index() == who)
+        .map(|(_, f)| f)
+        .sum()
 }
 
 #[cfg(test)]
@@ -396,5 +452,52 @@ mod tests {
         let (got, excess) = first_year(&hh, 0.0);
         assert!(close(got[0], 1_500.0) && close(got[1], 1_500.0), "{got:?}");
         assert!(close(excess, 12_000.0), "{excess}");
+    }
+
+    #[test]
+    fn a_traditional_ira_deduction_phases_out_for_people_covered_by_a_workplace_plan() {
+        // IRC §219(g); 2026 ranges from IRS Notice 2025-67. One year of one step, so the
+        // per-step figures are the year's.
+        let year = |people: &str, accounts: &str, portfolio_income: f64| {
+            let hh = household(people, accounts);
+            let mut per_step = vec![0.0; hh.accounts.len()];
+            year_contributions(&hh, 0, 1.0, 1, portfolio_income, &mut per_step)
+        };
+        let single_50 = "[household]\nage = 50\nretirement_age = 60\nwages = 100000";
+        let k401 = account("401k", "self", 10_000.0, "");
+        let ira = account("traditional_ira", "self", 7_500.0, "");
+        // Covered by the 401(k): MAGI 100,000 - 10,000 = 90,000, nine tenths through
+        // 81k-91k. The limit at 50 is 7,500 + 1,100 = 8,600, so 860 is deductible and
+        // 6,640 of the 7,500 is not (Pub. 590-A worksheet 1-2).
+        let y = year(single_50, &(k401.clone() + &ira), 0.0);
+        assert!(
+            close(y.taxable_wages, 100_000.0 - 10_000.0 - 860.0),
+            "{y:?}"
+        );
+        assert!(close(y.nondeductible_per_step[0], 6_640.0), "{y:?}");
+        // Not covered: all of it is deductible, whatever the income.
+        let y = year(single_50, &ira, 0.0);
+        assert!(close(y.taxable_wages, 92_500.0) && y.nondeductible_per_step == [0.0; 2]);
+        // The portfolio's income counts: at the range's top nothing is deductible; just
+        // below it, the $200 floor (8,600 x 10 / 10,000 = 8.60).
+        let y = year(single_50, &(k401.clone() + &ira), 1_000.0);
+        assert!(close(y.taxable_wages, 90_000.0) && close(y.nondeductible_per_step[0], 7_500.0));
+        let y = year(single_50, &(k401 + &ira), 990.0);
+        assert!(close(y.nondeductible_per_step[0], 7_300.0), "{y:?}");
+        // A joint return, MAGI 265,000 - 20,000 = 245,000: the covered spouse's range
+        // (129k-149k) is passed, so none of their IRA is deductible; the other spouse's
+        // range is 242k-252k: 7,500 x 7 / 10 = 5,250 deductible, 2,250 not.
+        let couple = "[household]\nage = 45\nspouse_age = 45\nretirement_age = 60\n\
+            wages = 255000\nspouse_wages = 10000\n[taxes]\nfiling_status = \"mfj\"";
+        let accounts = account("401k", "self", 20_000.0, "")
+            + &account("traditional_ira", "self", 7_500.0, "")
+            + &account("traditional_ira", "spouse", 7_500.0, "");
+        let y = year(couple, &accounts, 0.0);
+        assert!(
+            close(y.taxable_wages, 265_000.0 - 20_000.0 - 5_250.0),
+            "{y:?}"
+        );
+        assert!(close(y.nondeductible_per_step[0], 7_500.0), "{y:?}");
+        assert!(close(y.nondeductible_per_step[1], 2_250.0), "{y:?}");
     }
 }

@@ -63,7 +63,9 @@ pub struct Account {
     pub owner: Owner,
     /// Dollars per asset at the start.
     pub initial: Holdings,
-    /// Taxable account: cost basis of the starting holdings, per asset (dollars).
+    /// Cost basis of the starting holdings, per asset (dollars): in the taxable account the
+    /// lots' basis; in a traditional IRA the after-tax money (non-deductible contributions,
+    /// Form 8606); zero in the other accounts.
     pub basis: Holdings,
     /// Taxable account: months the starting holdings have been held; `None`, more than a
     /// year (their gains and losses are long-term from the start).

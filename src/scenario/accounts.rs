@@ -456,15 +456,27 @@ impl Lowering<'_> {
                 (h.iter().sum(), Some(h.clone()))
             }
         };
-        let basis = match a.basis {
-            Some(_) if kind != AccountKind::Taxable => {
+        let basis = match (a.basis, kind) {
+            (Some(b), AccountKind::Taxable) => {
+                self.finite(&k("basis"), b, 0.0, 10.0, "a cost basis share of value")?
+            }
+            // After-tax money in a traditional IRA (non-deductible contributions, Form 8606).
+            (Some(b), AccountKind::TraditionalIra) => self.finite(
+                &k("basis"),
+                b,
+                0.0,
+                1.0,
+                "an after-tax share of the balance",
+            )?,
+            (Some(_), _) => {
                 return Err(self.err(
                     &k("basis"),
-                    "only a taxable account has a cost basis to track",
+                    "only a taxable account (cost basis) or a traditional IRA (after-tax \
+                     basis) has a basis to track",
                 ));
             }
-            Some(b) => self.finite(&k("basis"), b, 0.0, 10.0, "a cost basis share of value")?,
-            None => 1.0,
+            (None, AccountKind::Taxable) => 1.0,
+            (None, _) => 0.0,
         };
         let held_months = match a.held_months {
             Some(_) if kind != AccountKind::Taxable => {

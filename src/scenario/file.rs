@@ -56,6 +56,8 @@ pub struct AccountSpec {
     /// ... or dollars per asset, in [[asset]] order.
     pub holdings: Option<Vec<f64>>,
     /// Taxable account: cost basis as a share of the starting value (default 1: no gain).
+    /// Traditional IRA: the after-tax share of the balance, from non-deductible
+    /// contributions (Form 8606; default 0).
     pub basis: Option<f64>,
     /// Taxable account: months the starting holdings have been held (default: more than a
     /// year, so long-term from the start).

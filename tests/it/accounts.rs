@@ -81,6 +81,17 @@ fn bad_account_inputs_name_the_field() {
         // 401(k) money comes out of pay: no wages, no 401(k) contribution.
         ("wages = 150000", "wages = 0", "account[0].contribution"),
         ("basis = 0.5", "held_months = -3", "account[3].held_months"),
+        // An IRA's after-tax basis is a share of its balance, and a Roth IRA has none to track.
+        (
+            "balance = 150000",
+            "balance = 150000\nbasis = 1.5",
+            "account[1].basis",
+        ),
+        (
+            "balance = 100000",
+            "balance = 100000\nbasis = 0.2",
+            "account[2].basis",
+        ),
         (
             "balance = 150000",
             "balance = 150000\nheld_months = 6",
