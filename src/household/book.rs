@@ -253,6 +253,11 @@ impl AccountBook {
             self.excess = contributed.excess_per_step;
             self.ledger.wages = contributed.taxable_wages;
             self.basis_per_step = contributed.nondeductible_per_step;
+            for (who, &b) in contributed.backdoor.iter().enumerate() {
+                if b > 0.0 {
+                    self.backdoor(hh, who, b);
+                }
+            }
         } else {
             self.contribution.fill(0.0);
             self.excess = 0.0;
@@ -616,6 +621,20 @@ impl AccountBook {
         let taken = balance * share;
         let recovered = from_iras - self.taxable_part(who, from_iras, after_tax);
         (taken, taken - recovered)
+    }
+
+    /// A backdoor Roth of `amount` for person `who`, at the year's start: a non-deductible
+    /// traditional IRA contribution, converted at once. The conversion is taxed pro rata
+    /// (IRC §408(d)(2)): tax-free with no pre-tax IRA money, mostly taxable beside a large
+    /// pre-tax IRA. (The dollars reach the Roth IRA with its contributions through the
+    /// year; the traditional IRA's balance is unchanged.)
+    fn backdoor(&mut self, hh: &Household, who: usize, amount: f64) {
+        self.ira_basis[who] += amount;
+        let balance = self.ira_balance(hh, who) + amount;
+        let after_tax = (self.ira_basis[who] / balance).min(1.0);
+        let taxable = self.taxable_part(who, amount, after_tax);
+        self.ledger.ordinary += taxable;
+        self.out.conversions += amount;
     }
 
     /// Person `who`'s traditional IRAs (all of them count as one for the pro rata rule,
@@ -1378,6 +1397,39 @@ spouse_age = 60"
             close(book.account(2).total(), 20_000.0) && close(book.account(1).total(), 30_000.0)
         );
         assert!(close(book.ledger.ordinary, 20_000.0));
+    }
+
+    #[test]
+    fn a_backdoor_roth_is_tax_free_only_without_pre_tax_ira_money() {
+        // $7,500 through the back door at MAGI 200,000: with no other IRA the conversion is
+        // all basis; beside a $92,500 pre-tax IRA only 7,500 / 100,000 of it is (the pro
+        // rata rule): $562.50 is tax-free, $6,937.50 is income, and $6,937.50 of basis
+        // stays in the traditional IRA.
+        let people = "[household]\nage = 45\nretirement_age = 60\nwages = 200000";
+        let roth = "[[account]]\nname = \"roth\"\nkind = \"roth_ira\"\nbalance = 0\n\
+            contribution = 7500\nbackdoor = true\n";
+        let ira = "[[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nbalance = 92500\n";
+        for (accounts, income, basis_left) in [
+            (roth.to_string(), 0.0, 0.0),
+            (format!("{roth}{ira}"), 6_937.5, 6_937.5),
+        ] {
+            let hh = crate::household::test_household(people, &accounts, 30);
+            let mut book = AccountBook::new(&hh, 1, 12);
+            book.reset(&hh);
+            book.start_year(&hh, &TaxPolicy::default(), 0, 1.0, true, 12);
+            assert!(
+                close(book.ledger.ordinary, income),
+                "{}",
+                book.ledger.ordinary
+            );
+            assert!(
+                close(book.ira_basis[0], basis_left),
+                "{}",
+                book.ira_basis[0]
+            );
+            assert!(close(book.out.conversions, 7_500.0) && close(book.excess, 0.0));
+            assert!(close(book.contribution[0] * 12.0, 7_500.0));
+        }
     }
 
     fn close(got: f64, want: f64) -> bool {

@@ -46,6 +46,9 @@ pub(crate) struct YearContributions {
     /// Per person: traditional IRA contributions per step that are not deductible (their
     /// IRA basis grows by this much).
     pub nondeductible_per_step: [f64; 2],
+    /// Per person: the year's Roth IRA money the phase-out keeps out that goes in through
+    /// the back door (already in `per_step`; converted at the year's start).
+    pub backdoor: [f64; 2],
 }
 
 /// The contributions of simulation year `year` (a working year), with the law indexed by
@@ -150,12 +153,15 @@ pub(crate) fn year_contributions(
     let hsa = of_kind(hh, AccountKind::Hsa, 0, &fits) + of_kind(hh, AccountKind::Hsa, 1, &fits);
     let magi =
         wages[0] + wages[1] - pre_tax_deferrals[0] - pre_tax_deferrals[1] - hsa + portfolio_income;
-    roth_phase_out(hh, &ages, &wages, magi, law_cpi, &mut fits, &mut over);
+    let backdoor = roth_phase_out(hh, &ages, &wages, magi, law_cpi, &mut fits, &mut over);
     let mut deduction_left = ira_deduction_limits(hh, &ages, &wages, magi, law_cpi, &fits);
 
     // In the scenario's order, so sums round the same whatever the passes above did.
     per_step.fill(0.0);
-    let mut year = YearContributions::default();
+    let mut year = YearContributions {
+        backdoor,
+        ..YearContributions::default()
+    };
     let mut deductible = 0.0;
     for (i, a) in hh.accounts.iter().enumerate() {
         let want = a.contribution * growth;
@@ -193,7 +199,8 @@ pub(crate) fn year_contributions(
 
 /// Cuts Roth IRA contributions to what modified AGI allows (IRC §408A(c)(3); IRS Pub.
 /// 590-A, worksheet 2-2): the IRA limit phased out by modified AGI ([`phased_out`]), less
-/// the person's traditional IRA contributions.
+/// the person's traditional IRA contributions. A Roth IRA with a back door keeps what is
+/// cut, returned per person (it comes in as a converted traditional contribution).
 fn roth_phase_out(
     hh: &Household,
     ages: &[u32; 2],
@@ -202,10 +209,11 @@ fn roth_phase_out(
     law_cpi: f64,
     fits: &mut [f64; MAX_ACCOUNTS],
     over: &mut [f64; MAX_ACCOUNTS],
-) {
+) -> [f64; 2] {
+    let mut backdoor = [0.0; 2];
     let roth = [0, 1].map(|who| of_kind(hh, AccountKind::RothIra, who, fits));
     if roth == [0.0, 0.0] {
-        return;
+        return backdoor;
     }
     let (low, high) = if hh.married() {
         ROTH_PHASE_OUT_JOINT
@@ -214,7 +222,7 @@ fn roth_phase_out(
     };
     let range = (low * law_cpi, high * law_cpi);
     if magi <= range.0 {
-        return;
+        return backdoor;
     }
     for (who, &wanted) in roth.iter().enumerate() {
         if wanted <= 0.0 {
@@ -230,12 +238,17 @@ fn roth_phase_out(
             }
             if a.kind == AccountKind::RothIra && a.owner.index() == who {
                 let c = cut.min(fits[i]);
-                fits[i] -= c;
-                over[i] += c;
+                if a.backdoor {
+                    backdoor[who] += c;
+                } else {
+                    fits[i] -= c;
+                    over[i] += c;
+                }
                 cut -= c;
             }
         }
     }
+    backdoor
 }
 
 /// Per person, how much of their traditional IRA contributions may be deducted (IRC
@@ -499,5 +512,28 @@ mod tests {
         );
         assert!(close(y.nondeductible_per_step[0], 7_500.0), "{y:?}");
         assert!(close(y.nondeductible_per_step[1], 2_250.0), "{y:?}");
+    }
+
+    #[test]
+    fn a_backdoor_roth_keeps_what_the_phase_out_cuts() {
+        // MAGI 200,000 is past the single range: a plain Roth IRA gets nothing; one with the
+        // back door gets the 7,500, all of it to convert.
+        let people = "[household]\nage = 45\nretirement_age = 60\nwages = 200000";
+        for (extra, roth, excess, backdoor) in [
+            ("", 0.0, 7_500.0, 0.0),
+            ("backdoor = true", 7_500.0, 0.0, 7_500.0),
+        ] {
+            let hh = household(people, &account("roth_ira", "self", 7_500.0, extra));
+            let mut per_step = vec![0.0; hh.accounts.len()];
+            let y = year_contributions(&hh, 0, 1.0, 1, 0.0, &mut per_step);
+            assert!(
+                close(per_step[0], roth) && close(y.excess_per_step, excess),
+                "{y:?}"
+            );
+            assert!(
+                close(y.backdoor[0], backdoor) && y.backdoor[1] == 0.0,
+                "{y:?}"
+            );
+        }
     }
 }

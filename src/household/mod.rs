@@ -79,6 +79,9 @@ pub struct Account {
     pub match_cap: f64,
     /// HSA coverage (sets its limit).
     pub coverage: HsaCoverage,
+    /// Roth IRA: the "backdoor Roth", what the income phase-out keeps out contributed to a
+    /// traditional IRA without deduction and converted at once.
+    pub backdoor: bool,
 }
 
 /// How an asset class pays income in a taxable account.

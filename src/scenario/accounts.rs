@@ -264,6 +264,7 @@ impl Lowering<'_> {
                 employer_match: 0.0,
                 match_cap: 0.0,
                 coverage: HsaCoverage::SelfOnly,
+                backdoor: false,
             });
             balances.push(0.0);
             given.push(None);
@@ -523,6 +524,12 @@ impl Lowering<'_> {
                 return Err(self.err(&k("coverage"), one_of(other, &["self_only", "family"])));
             }
         };
+        let backdoor = match a.backdoor {
+            Some(true) if kind != AccountKind::RothIra => {
+                return Err(self.err(&k("backdoor"), "only a Roth IRA has a back door"));
+            }
+            b => b.unwrap_or(false),
+        };
         Ok(AccountInput {
             account: Account {
                 name: a.name.clone(),
@@ -535,6 +542,7 @@ impl Lowering<'_> {
                 employer_match,
                 match_cap,
                 coverage,
+                backdoor,
             },
             balance,
             holdings,

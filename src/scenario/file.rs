@@ -71,6 +71,9 @@ pub struct AccountSpec {
     pub match_cap: Option<f64>,
     /// HSA: "self_only" (default) or "family".
     pub coverage: Option<String>,
+    /// Roth IRA: what the income phase-out keeps out goes in through the back door, a
+    /// non-deductible traditional IRA contribution converted at once (default false).
+    pub backdoor: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Default)]

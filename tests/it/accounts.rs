@@ -93,6 +93,11 @@ fn bad_account_inputs_name_the_field() {
             "account[2].basis",
         ),
         (
+            "contribution = 24000",
+            "contribution = 24000\nbackdoor = true",
+            "account[0].backdoor",
+        ),
+        (
             "balance = 150000",
             "balance = 150000\nheld_months = 6",
             "account[1].held_months",
