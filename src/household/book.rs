@@ -1269,13 +1269,35 @@ spouse_age = 60"
         assert!((washed - 7_000.0 * 160.0 / 440.0).abs() < 1e-6, "{washed}");
     }
 
-    /// A single person of `age` (retired) with `accounts`; the book reset, and the target.
-    fn retiree(age: u32, accounts: &str) -> (AccountBook, Household, TargetAllocation) {
-        let people = format!("[household]\nage = {age}\nretirement_age = {age}");
-        let hh = crate::household::test_household(&people, accounts, 10);
+    /// A fresh book for `people` (their `[household]` text) and `accounts` over `years`,
+    /// with the household and a one-asset target.
+    fn fresh_book(
+        people: &str,
+        accounts: &str,
+        years: u32,
+    ) -> (AccountBook, Household, TargetAllocation) {
+        let hh = crate::household::test_household(people, accounts, years);
         let mut book = AccountBook::new(&hh, 1, 12);
         book.reset(&hh);
         (book, hh, TargetAllocation::new(&[1.0]).unwrap())
+    }
+
+    /// A single person of `age` (retired) with `accounts`.
+    fn retiree(age: u32, accounts: &str) -> (AccountBook, Household, TargetAllocation) {
+        let people = format!("[household]\nage = {age}\nretirement_age = {age}");
+        fresh_book(&people, accounts, 10)
+    }
+
+    /// A policy converting $20,000 a year to Roth from 60 to 70.
+    fn converting_20k() -> TaxPolicy {
+        TaxPolicy {
+            conversion: Some(crate::household::RothConversion {
+                amount: ConversionAmount::Fixed(20_000.0),
+                from_age: 60,
+                to_age: 70,
+            }),
+            ..TaxPolicy::default()
+        }
     }
 
     const IRA_WITH_BASIS: &str =
@@ -1332,15 +1354,7 @@ spouse_age = 60"
             "{IRA_WITH_BASIS}[[account]]\nname = \"roth\"\nkind = \"roth_ira\"\nbalance = 0\n"
         );
         let (mut book, hh, _) = retiree(66, &accounts);
-        let policy = TaxPolicy {
-            conversion: Some(crate::household::RothConversion {
-                amount: ConversionAmount::Fixed(20_000.0),
-                from_age: 60,
-                to_age: 70,
-            }),
-            ..TaxPolicy::default()
-        };
-        book.start_year(&hh, &policy, 0, 1.0, false, 12);
+        book.start_year(&hh, &converting_20k(), 0, 1.0, false, 12);
         assert!(close(book.out.conversions, 20_000.0));
         assert!(
             close(book.ledger.ordinary, 15_000.0),
@@ -1358,10 +1372,7 @@ spouse_age = 60"
         let accounts = "[[account]]\nname = \"401k\"\nkind = \"401k\"\nbalance = 0\n\
             contribution = 10000\n[[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\n\
             balance = 0\ncontribution = 7500\n";
-        let hh = crate::household::test_household(people, accounts, 10);
-        let target = TargetAllocation::new(&[1.0]).unwrap();
-        let mut book = AccountBook::new(&hh, 1, 12);
-        book.reset(&hh);
+        let (mut book, hh, target) = fresh_book(people, accounts, 10);
         book.start_year(&hh, &TaxPolicy::default(), 0, 1.0, true, 12);
         for step in 0..12 {
             book.contribute(&hh, step, &target, CashFlowRouting::ProRata);
@@ -1380,18 +1391,8 @@ spouse_age = 60"
             [[account]]\nname = \"ira\"\nkind = \"traditional_ira\"\nowner = \"spouse\"\n\
             balance = 50000\n[[account]]\nname = \"spouse roth\"\nkind = \"roth_ira\"\n\
             owner = \"spouse\"\nbalance = 0\n";
-        let hh = crate::household::test_household(people, accounts, 10);
-        let mut book = AccountBook::new(&hh, 1, 12);
-        book.reset(&hh);
-        let policy = TaxPolicy {
-            conversion: Some(crate::household::RothConversion {
-                amount: ConversionAmount::Fixed(20_000.0),
-                from_age: 60,
-                to_age: 70,
-            }),
-            ..TaxPolicy::default()
-        };
-        book.start_year(&hh, &policy, 0, 1.0, false, 12);
+        let (mut book, hh, _) = fresh_book(people, accounts, 10);
+        book.start_year(&hh, &converting_20k(), 0, 1.0, false, 12);
         assert_eq!(book.account(0).total(), 0.0);
         assert!(
             close(book.account(2).total(), 20_000.0) && close(book.account(1).total(), 30_000.0)
@@ -1413,9 +1414,7 @@ spouse_age = 60"
             (roth.to_string(), 0.0, 0.0),
             (format!("{roth}{ira}"), 6_937.5, 6_937.5),
         ] {
-            let hh = crate::household::test_household(people, &accounts, 30);
-            let mut book = AccountBook::new(&hh, 1, 12);
-            book.reset(&hh);
+            let (mut book, hh, _) = fresh_book(people, &accounts, 30);
             book.start_year(&hh, &TaxPolicy::default(), 0, 1.0, true, 12);
             assert!(
                 close(book.ledger.ordinary, income),
