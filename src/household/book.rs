@@ -212,11 +212,23 @@ impl AccountBook {
         self.lots.values(self.accounts[hh.taxable].values_mut());
     }
 
+    /// Person `who`'s traditional money: 401(k)s and IRAs.
     fn deferred_balance(&self, hh: &Household, who: usize) -> f64 {
+        self.balance_of(hh, who, |k| treatment(k) == Treatment::Deferred)
+    }
+
+    /// Person `who`'s traditional IRAs (all of them count as one for the pro rata rule,
+    /// IRC §408(d)(2)).
+    fn ira_balance(&self, hh: &Household, who: usize) -> f64 {
+        self.balance_of(hh, who, |k| k == AccountKind::TraditionalIra)
+    }
+
+    /// The balance of person `who`'s accounts of the kinds `kind` accepts.
+    fn balance_of(&self, hh: &Household, who: usize, kind: impl Fn(AccountKind) -> bool) -> f64 {
         hh.accounts
             .iter()
             .zip(&self.accounts)
-            .filter(|(a, _)| treatment(a.kind) == Treatment::Deferred && a.owner.index() == who)
+            .filter(|(a, _)| kind(a.kind) && a.owner.index() == who)
             .map(|(_, h)| h.total())
             .sum()
     }
@@ -635,17 +647,6 @@ impl AccountBook {
         let taxable = self.taxable_part(who, amount, after_tax);
         self.ledger.ordinary += taxable;
         self.out.conversions += amount;
-    }
-
-    /// Person `who`'s traditional IRAs (all of them count as one for the pro rata rule,
-    /// IRC §408(d)(2)).
-    fn ira_balance(&self, hh: &Household, who: usize) -> f64 {
-        hh.accounts
-            .iter()
-            .zip(&self.accounts)
-            .filter(|(a, _)| a.kind == AccountKind::TraditionalIra && a.owner.index() == who)
-            .map(|(_, h)| h.total())
-            .sum()
     }
 
     /// The after-tax share of person `who`'s traditional IRA money now: their basis over
