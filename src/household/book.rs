@@ -543,7 +543,10 @@ impl AccountBook {
                 break;
             }
             let i = usize::from(self.spending_order[o]);
-            need -= self.take(hh, policy, i, need, step, year, target, routing);
+            // An empty account (the taxable one once spent) gives nothing: skip the call.
+            if self.accounts[i].total() > DUST {
+                need -= self.take(hh, policy, i, need, step, year, target, routing);
+            }
         }
         amount - need.max(0.0)
     }
