@@ -20,12 +20,8 @@
 
 use super::book::MAX_ACCOUNTS;
 use super::{AccountKind, Household, HsaCoverage};
-
-/// Roth IRA contribution phase-out ranges of modified AGI for 2026, single or head of
-/// household and married filing jointly (IRC §408A(c)(3); IRS Notice 2025-67), indexed
-/// like the rest of the law.
-const ROTH_PHASE_OUT_SINGLE: (f64, f64) = (153_000.0, 168_000.0);
-const ROTH_PHASE_OUT_JOINT: (f64, f64) = (242_000.0, 252_000.0);
+use crate::tax::FilingStatus;
+use crate::tax::income_limits::{phased_out, roth_ira_range};
 
 /// Traditional IRA deduction phase-out ranges of modified AGI for 2026 (IRC §219(g)(3);
 /// IRS Notice 2025-67): a contributor who is an active participant in a workplace plan,
@@ -215,11 +211,11 @@ fn roth_phase_out(
     if roth == [0.0, 0.0] {
         return backdoor;
     }
-    let (low, high) = if hh.married() {
-        ROTH_PHASE_OUT_JOINT
+    let (low, high): (f64, f64) = roth_ira_range(if hh.married() {
+        FilingStatus::Mfj
     } else {
-        ROTH_PHASE_OUT_SINGLE
-    };
+        FilingStatus::Single
+    });
     let range = (low * law_cpi, high * law_cpi);
     if magi <= range.0 {
         return backdoor;
@@ -285,20 +281,6 @@ fn ira_deduction_limits(
         let limit = ira_limit(hh, ages, wages, who, law_cpi);
         phased_out(limit, magi, (range.0 * law_cpi, range.1 * law_cpi))
     })
-}
-
-/// A limit phased out linearly by modified AGI over `range` (IRC §219(g)(2), §408A(c)(3);
-/// IRS Pub. 590-A worksheets 1-2 and 2-2): rounded up to $10, and not below $200 until the
-/// range's top, where it is gone.
-fn phased_out(limit: f64, magi: f64, (low, high): (f64, f64)) -> f64 {
-    if magi <= low {
-        limit
-    } else if magi >= high {
-        0.0
-    } else {
-        let left = limit - limit * (magi - low) / (high - low);
-        ((left / 10.0).ceil() * 10.0).max(200.0).min(limit)
-    }
 }
 
 /// Person `who`'s IRA limit this year (traditional and Roth share it), catch-up included.

@@ -5,6 +5,7 @@ use super::lots::Realized;
 use super::{AccountKind, Household, HsaCoverage};
 use crate::plan::limits::{LimitGroup, limit};
 use crate::tax::deductions::standard_deduction;
+use crate::tax::income_limits::ROTH_CATCH_UP_WAGES;
 use crate::tax::{LossCarry, TaxLaw, YearIncome, compute};
 use rust_decimal::prelude::ToPrimitive;
 
@@ -39,9 +40,8 @@ pub struct Limits {
     hsa: [Vec<(f64, f64)>; 2],
 }
 
-/// Prior-year FICA wages above which catch-ups must be Roth: IRC §414(v)(7) (SECURE 2.0
-/// §603), $150,000 for 2026 (IRS Notice 2025-67).
-const ROTH_CATCH_UP_WAGES: f64 = 150_000.0;
+/// Above it catch-ups must be Roth (IRC §414(v)(7)); see [`ROTH_CATCH_UP_WAGES`].
+const ROTH_CATCH_UP: f64 = ROTH_CATCH_UP_WAGES as f64;
 
 /// The age people are taken to enroll in Medicare: it ends HSA contributions (IRC
 /// §223(b)(7)) and starts Medicare's income-related surcharges.
@@ -133,7 +133,7 @@ impl Limits {
     /// The catch-up a person earning `wages` (nominal; prior-year FICA wages in the law,
     /// this year's here) may not put in a traditional 401(k): all of it above the threshold.
     pub fn blocked_catch_up(&self, kind: AccountKind, age: u32, wages: f64, cpi: f64) -> f64 {
-        if kind == AccountKind::K401 && wages > ROTH_CATCH_UP_WAGES * cpi {
+        if kind == AccountKind::K401 && wages > ROTH_CATCH_UP * cpi {
             self.deferral[(age as usize).min(MAX_AGE)].1 * cpi
         } else {
             0.0

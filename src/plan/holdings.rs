@@ -126,6 +126,8 @@ struct RawOwner {
     age: Option<Spanned<i64>>,
     birth_year: Option<Spanned<i64>>,
     hsa_coverage: Option<HsaCoverage>,
+    magi: Option<Spanned<Value>>,
+    prior_year_wages: Option<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -281,6 +283,11 @@ pub struct Owner {
     pub age: Option<u32>,
     pub birth_year: Option<i32>,
     pub hsa_coverage: Option<HsaCoverage>,
+    /// Modified AGI for the plan year: Roth IRA contributions phase out with it.
+    pub magi: Option<Decimal>,
+    /// Last year's FICA wages from the employer sponsoring the 401(k): above $150,000 every
+    /// catch-up contribution must be Roth.
+    pub prior_year_wages: Option<Decimal>,
     pub(crate) age_span: Option<Range<usize>>,
 }
 
@@ -714,6 +721,12 @@ fn validate(src: Source, raw: RawFile) -> Result<Holdings, PlanError> {
             }
         }
         owner.hsa_coverage = o.hsa_coverage;
+        if let Some(v) = &o.magi {
+            owner.magi = Some(money_nonneg(&src, "owner.magi", v)?);
+        }
+        if let Some(v) = &o.prior_year_wages {
+            owner.prior_year_wages = Some(money_nonneg(&src, "owner.prior_year_wages", v)?);
+        }
     }
 
     // Tax.

@@ -2,8 +2,9 @@
 //! over-contribution. Source for every figure: IRS Notice 2025-67 / IR-2025-111 (13 Nov 2025),
 //! except HSA amounts: Rev. Proc. 2025-19 and IRC §223(b)(3).
 
-use super::holdings::{AccountKind, HsaCoverage};
+use super::holdings::{AccountKind, FilingStatus, HsaCoverage};
 use super::money::fmt_money;
+use crate::tax::income_limits::{ROTH_CATCH_UP_WAGES, phased_out, roth_ira_range};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -165,6 +166,132 @@ pub fn check(
         exceeds,
         age,
         summary,
+    }
+}
+
+/// A rule of income that narrows a dollar limit for one account: the Roth IRA phase-out or
+/// the Roth catch-up wage test.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IncomeRule {
+    /// The most this account may receive in the plan year under the rule.
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub allowed: Decimal,
+    /// Already contributed this year to the accounts the rule covers.
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub already_contributed: Decimal,
+    pub exceeds: bool,
+    pub summary: String,
+    pub source: &'static str,
+}
+
+impl IncomeRule {
+    fn new(
+        what: &str,
+        allowed: Decimal,
+        already: Decimal,
+        amount: Decimal,
+        why: String,
+        fix: &str,
+        source: &'static str,
+    ) -> Self {
+        let over = already + amount - allowed;
+        let exceeds = over > Decimal::ZERO;
+        let summary = if exceeds {
+            format!(
+                "EXCEEDS the {what}: {why}, so at most {}; {} + already contributed {} = {} is over by {}; {fix}",
+                fmt_money(allowed),
+                fmt_money(amount),
+                fmt_money(already),
+                fmt_money(amount + already),
+                fmt_money(over)
+            )
+        } else {
+            format!(
+                "within the {what}: {why}, so at most {}",
+                fmt_money(allowed)
+            )
+        };
+        IncomeRule {
+            allowed,
+            already_contributed: already,
+            exceeds,
+            summary,
+            source,
+        }
+    }
+}
+
+/// The Roth IRA income limit (IRC §408A(c)(3)): the IRA limit `limit` (catch-up included)
+/// phased out by modified AGI `magi`; `roth_already` is this year's Roth IRA contributions.
+pub fn roth_ira_rule(
+    limit: Decimal,
+    magi: Decimal,
+    filing: FilingStatus,
+    roth_already: Decimal,
+    amount: Decimal,
+) -> IncomeRule {
+    let (low, high) = roth_ira_range::<Decimal>(filing);
+    let allowed = phased_out(limit, magi, (low, high));
+    let why = format!(
+        "modified AGI {} is {} the {} phase-out range {}-{}",
+        fmt_money(magi),
+        if magi <= low {
+            "below"
+        } else if magi >= high {
+            "above"
+        } else {
+            "inside"
+        },
+        filing_name(filing),
+        fmt_money(low),
+        fmt_money(high)
+    );
+    IncomeRule::new(
+        "Roth IRA income limit",
+        allowed,
+        roth_already,
+        amount,
+        why,
+        "the rest may go to a traditional IRA (non-deductible if the income is too high to deduct it), which may then be converted to the Roth IRA (a backdoor Roth)",
+        "IRC §408A(c)(3); 2026 ranges from IRS Notice 2025-67; reduced limit rounded up to $10, at least $200 (Pub. 590-A)",
+    )
+}
+
+/// The Roth catch-up rule (IRC §414(v)(7), SECURE 2.0 §603, from 2026): with last year's FICA
+/// wages from the employer above $150,000, catch-ups must be Roth, so the traditional
+/// 401(k) takes deferrals up to the base limit only. `None` at or below the wage test.
+pub fn roth_catch_up_rule(
+    base: Decimal,
+    prior_year_wages: Decimal,
+    traditional_already: Decimal,
+    amount: Decimal,
+) -> Option<IncomeRule> {
+    let threshold = Decimal::from(ROTH_CATCH_UP_WAGES);
+    if prior_year_wages <= threshold {
+        return None;
+    }
+    let why = format!(
+        "last year's FICA wages {} are above {}, so catch-ups must be Roth and the traditional 401(k) takes the base limit only",
+        fmt_money(prior_year_wages),
+        fmt_money(threshold)
+    );
+    Some(IncomeRule::new(
+        "traditional 401(k) limit for high earners",
+        base,
+        traditional_already,
+        amount,
+        why,
+        "send the catch-up to a Roth 401(k)",
+        "IRC §414(v)(7) (SECURE 2.0 §603), final regulations T.D. 10033; $150,000 for 2026 (IRS Notice 2025-67)",
+    ))
+}
+
+fn filing_name(f: FilingStatus) -> &'static str {
+    match f {
+        FilingStatus::Single => "single",
+        FilingStatus::Mfj => "married-joint",
+        FilingStatus::Mfs => "married-separate",
+        FilingStatus::Hoh => "head-of-household",
     }
 }
 

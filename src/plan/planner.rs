@@ -5,8 +5,8 @@
 use super::PlanMode;
 use super::date::Date;
 use super::error::PlanError;
-use super::holdings::{AccountKind, BandTarget, BandsInput, Holdings, HsaCoverage};
-use super::limits::{self, LIMITS_YEAR, LimitCheck, LimitGroup};
+use super::holdings::{AccountKind, BandTarget, BandsInput, FilingStatus, Holdings, HsaCoverage};
+use super::limits::{self, IncomeRule, LIMITS_YEAR, LimitCheck, LimitGroup};
 use super::lots;
 use super::money::{self, Rounding, cents, fmt_money, split_exact};
 use super::tax::{self, Rates, TaxEstimate};
@@ -174,6 +174,8 @@ pub struct ContributionReport {
     pub needed_to_reach_target: Option<Decimal>,
     pub reaches_target: bool,
     pub limit: Option<LimitCheck>,
+    /// The Roth IRA income limit or the Roth catch-up wage test, when it applies.
+    pub income_rule: Option<IncomeRule>,
     pub method: String,
 }
 
@@ -265,6 +267,56 @@ fn owner_age(h: &Holdings, year: i32) -> Result<Option<u32>, PlanError> {
         )),
         (Some(a), _) => Ok(Some(a)),
         (None, b) => Ok(b),
+    }
+}
+
+/// The rule of income that narrows `c`'s limit for a contribution to an account of `kind`,
+/// if one applies and the holdings file gives the income it needs (else a note says so).
+fn income_rule(
+    h: &Holdings,
+    kind: AccountKind,
+    c: &LimitCheck,
+    amount: Decimal,
+    notes: &mut Vec<String>,
+) -> Option<IncomeRule> {
+    let already = |k: AccountKind| -> Decimal {
+        h.accounts
+            .iter()
+            .filter(|a| a.kind == k)
+            .map(|a| a.contributed_this_year)
+            .sum()
+    };
+    match kind {
+        AccountKind::RothIra => {
+            let Some(magi) = h.owner.magi else {
+                notes.push("Roth IRA contributions phase out with modified AGI (2026: $153,000-168,000 single, $242,000-252,000 married filing jointly): give [owner] magi to check".into());
+                return None;
+            };
+            let filing = h.tax.filing_status.unwrap_or_else(|| {
+                notes.push("the Roth IRA phase-out uses the single range; set [tax] filing_status if not single".into());
+                FilingStatus::Single
+            });
+            Some(limits::roth_ira_rule(
+                c.limit.total,
+                magi,
+                filing,
+                already(AccountKind::RothIra),
+                amount,
+            ))
+        }
+        AccountKind::K401 if !c.limit.catch_up.is_zero() => {
+            let traditional = already(AccountKind::K401);
+            match h.owner.prior_year_wages {
+                Some(w) => limits::roth_catch_up_rule(c.limit.base, w, traditional, amount),
+                None => {
+                    if traditional + amount > c.limit.base {
+                        notes.push("this uses catch-up room in a traditional 401(k): if last year's FICA wages from this employer exceeded $150,000, catch-ups must go to a Roth 401(k) (SECURE 2.0 §603); give [owner] prior_year_wages to check".into());
+                    }
+                    None
+                }
+            }
+        }
+        _ => None,
     }
 }
 
@@ -451,6 +503,12 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
                     Some(c)
                 }
             };
+            let income_rule = limit
+                .as_ref()
+                .and_then(|c| income_rule(h, account.kind, c, amount, &mut notes));
+            if let Some(r) = income_rule.as_ref().filter(|r| r.exceeds) {
+                warnings.push(format!("{}; {}", r.summary, r.source));
+            }
             let reaches = needed.is_some_and(|x| amount >= x);
             let method = if mode == PlanMode::OverContribution {
                 "one-time over-contribution (seed 001): keep the most overweight class as it is and add new money to the others until all are at target: new total = max(holding / target weight), amount = new total - current total".to_string()
@@ -471,6 +529,7 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
                 needed_to_reach_target: needed,
                 reaches_target: reaches,
                 limit,
+                income_rule,
                 method,
             });
             Allocation {

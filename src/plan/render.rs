@@ -312,6 +312,9 @@ pub fn human(p: &Plan) -> String {
         if let Some(l) = &c.limit {
             s.push_str(&format!("  limit: {}\n  ({})\n", l.summary, l.limit.source));
         }
+        if let Some(r) = &c.income_rule {
+            s.push_str(&format!("  income rule: {}\n  ({})\n", r.summary, r.source));
+        }
         s.push_str(&format!("  method: {}\n", c.method));
     }
     if let Some(b) = &p.bands {

@@ -758,3 +758,93 @@ fn clone_args(a: &PlanArgs) -> PlanArgs {
         date: a.date.clone(),
     }
 }
+
+// ----- Income rules: the Roth IRA phase-out and the Roth catch-up wage test -------------------
+
+/// Kendra's file with her 401(k) turned into a Roth IRA, at 52, contributing 7,000.
+fn kendra_roth(owner_extra: &str) -> String {
+    KENDRA
+        .replace("kind = \"401k\"", "kind = \"roth_ira\"")
+        .replace("age = 32", &format!("age = 52\n{owner_extra}"))
+        .replace("amount = \"1000.00\"", "amount = \"7000.00\"")
+}
+
+#[test]
+fn plan_roth_ira_contribution_is_checked_against_the_income_phase_out() {
+    // Single, 52, MAGI 160,000: the IRA limit 7,500 + 1,100 is phased out over 153,000 -
+    // 168,000: 8,600 x (1 - 7,000 / 15,000) = 4,586.67, rounded up to 4,590 (Pub. 590-A).
+    let p = plan(
+        &kendra_roth("magi = \"160000.00\""),
+        mode(PlanMode::Contributions),
+    );
+    let c = p.contribution.as_ref().unwrap();
+    assert!(
+        !c.limit.as_ref().unwrap().exceeds,
+        "7,000 is within the dollar limit"
+    );
+    let r = c.income_rule.as_ref().unwrap();
+    assert_eq!(r.allowed, dec!(4590));
+    assert!(r.exceeds);
+    assert!(r.summary.contains("over by 2,410.00"), "{}", r.summary);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("Roth IRA income limit"))
+    );
+    // Below the range the whole limit is allowed; married filing jointly moves the range.
+    let p = plan(
+        &kendra_roth("magi = \"150000.00\""),
+        mode(PlanMode::Contributions),
+    );
+    let r = p.contribution.unwrap().income_rule.unwrap();
+    assert_eq!((r.allowed, r.exceeds), (dec!(8600), false));
+    let joint = kendra_roth("magi = \"247000.00\"")
+        + "\n[tax]\nfiling_status = \"mfj\"\ntaxable_income = \"200000.00\"\n";
+    let p = plan(&joint, mode(PlanMode::Contributions));
+    // 8,600 x (1 - 5,000 / 10,000) = 4,300.
+    assert_eq!(
+        p.contribution.unwrap().income_rule.unwrap().allowed,
+        dec!(4300)
+    );
+    // Without the income the plan cannot check, and says so.
+    let p = plan(&kendra_roth(""), mode(PlanMode::Contributions));
+    assert!(p.contribution.unwrap().income_rule.is_none());
+    assert!(
+        p.notes.iter().any(|n| n.contains("[owner] magi")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn plan_high_earners_catch_up_cannot_go_to_a_traditional_401k() {
+    // At 58 the 401(k) limit is 24,500 + 8,000. With 2025 wages of 200,000 (over 150,000)
+    // the 8,000 catch-up must be Roth: the traditional 401(k) takes 24,500 of the 32,500.
+    let text = HOUSEHOLD.replace("[owner]", "[owner]\nprior_year_wages = \"200000.00\"");
+    let p = plan(&text, mode(PlanMode::Contributions));
+    let c = p.contribution.as_ref().unwrap();
+    assert!(!c.limit.as_ref().unwrap().exceeds);
+    let r = c.income_rule.as_ref().unwrap();
+    assert_eq!((r.allowed, r.exceeds), (dec!(24500), true));
+    assert!(r.summary.contains("over by 8,000.00"), "{}", r.summary);
+    assert!(p.warnings.iter().any(|w| w.contains("Roth 401(k)")));
+    // At 150,000 exactly the test is not met: no rule, no warning.
+    let text = HOUSEHOLD.replace("[owner]", "[owner]\nprior_year_wages = \"150000.00\"");
+    let p = plan(&text, mode(PlanMode::Contributions));
+    assert!(p.contribution.unwrap().income_rule.is_none());
+    // Without the wages, a note asks for them.
+    let p = plan(HOUSEHOLD, mode(PlanMode::Contributions));
+    assert!(
+        p.notes.iter().any(|n| n.contains("prior_year_wages")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn plan_income_inputs_must_be_dollar_amounts() {
+    let e = parse_err(&kendra_roth("magi = \"-5.00\""));
+    assert!(e.to_string().contains("owner.magi"), "{e}");
+    let e = parse_err(&kendra_roth("prior_year_wages = 150000.5"));
+    assert!(e.to_string().contains("owner.prior_year_wages"), "{e}");
+}

@@ -39,6 +39,9 @@ pub trait Amount:
         if other < self { other } else { self }
     }
 
+    /// The smallest whole number not below the amount.
+    fn ceil(self) -> Self;
+
     /// The amount as `f64` (for comparisons in tests and for display).
     fn to_f64(self) -> f64;
 }
@@ -52,6 +55,10 @@ impl Amount for f64 {
         mantissa as f64 / 10f64.powi(scale as i32)
     }
 
+    fn ceil(self) -> f64 {
+        f64::ceil(self)
+    }
+
     fn to_f64(self) -> f64 {
         self
     }
@@ -62,6 +69,10 @@ impl Amount for Decimal {
 
     fn lit(mantissa: i64, scale: u32) -> Decimal {
         Decimal::new(mantissa, scale)
+    }
+
+    fn ceil(self) -> Decimal {
+        Decimal::ceil(&self)
     }
 
     fn to_f64(self) -> f64 {

@@ -10,6 +10,7 @@
 //! * [`brackets`]: ordinary brackets and the qualified dividends / capital gain worksheet.
 //! * [`social_security`]: the taxable part of benefits (Pub. 915).
 //! * [`capital`]: gain and loss netting, the $3,000 limit and the carry-forward.
+//! * [`income_limits`]: the Roth IRA phase-out and the Roth catch-up wage test.
 //! * [`deductions`]: standard deduction with the 65+ add-on, and the senior deduction.
 //! * [`year`]: [`compute`], putting the above together in the order of the law.
 //!
@@ -21,6 +22,7 @@ pub mod brackets;
 pub mod capital;
 pub mod deductions;
 pub mod filing;
+pub mod income_limits;
 pub mod law;
 pub mod social_security;
 pub mod year;
