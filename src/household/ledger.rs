@@ -40,9 +40,6 @@ pub struct Limits {
     hsa: [Vec<(f64, f64)>; 2],
 }
 
-/// Above it catch-ups must be Roth (IRC §414(v)(7)); see [`ROTH_CATCH_UP_WAGES`].
-const ROTH_CATCH_UP: f64 = ROTH_CATCH_UP_WAGES as f64;
-
 /// The age people are taken to enroll in Medicare: it ends HSA contributions (IRC
 /// §223(b)(7)) and starts Medicare's income-related surcharges.
 const MEDICARE_AGE: u32 = 65;
@@ -133,7 +130,7 @@ impl Limits {
     /// The catch-up a person earning `wages` (nominal; prior-year FICA wages in the law,
     /// this year's here) may not put in a traditional 401(k): all of it above the threshold.
     pub fn blocked_catch_up(&self, kind: AccountKind, age: u32, wages: f64, cpi: f64) -> f64 {
-        if kind == AccountKind::K401 && wages > ROTH_CATCH_UP * cpi {
+        if kind == AccountKind::K401 && wages > ROTH_CATCH_UP_WAGES as f64 * cpi {
             self.deferral[(age as usize).min(MAX_AGE)].1 * cpi
         } else {
             0.0

@@ -233,7 +233,7 @@ pub fn roth_ira_rule(
     let (low, high) = roth_ira_range::<Decimal>(filing);
     let allowed = phased_out(limit, magi, (low, high));
     let why = format!(
-        "modified AGI {} is {} the {} phase-out range {}-{}",
+        "modified AGI {} is {} the phase-out range {}-{} for {}",
         fmt_money(magi),
         if magi <= low {
             "below"
@@ -242,9 +242,9 @@ pub fn roth_ira_rule(
         } else {
             "inside"
         },
-        filing_name(filing),
         fmt_money(low),
-        fmt_money(high)
+        fmt_money(high),
+        filing.name()
     );
     IncomeRule::new(
         "Roth IRA income limit",
@@ -284,15 +284,6 @@ pub fn roth_catch_up_rule(
         "send the catch-up to a Roth 401(k)",
         "IRC §414(v)(7) (SECURE 2.0 §603), final regulations T.D. 10033; $150,000 for 2026 (IRS Notice 2025-67)",
     ))
-}
-
-fn filing_name(f: FilingStatus) -> &'static str {
-    match f {
-        FilingStatus::Single => "single",
-        FilingStatus::Mfj => "married-joint",
-        FilingStatus::Mfs => "married-separate",
-        FilingStatus::Hoh => "head-of-household",
-    }
 }
 
 #[cfg(test)]

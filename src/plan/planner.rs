@@ -12,6 +12,7 @@ use super::money::{self, Rounding, cents, fmt_money, split_exact};
 use super::tax::{self, Rates, TaxEstimate};
 use super::trades::{self, Allocation};
 use super::wash;
+use crate::tax::income_limits::{ROTH_CATCH_UP_WAGES, roth_ira_range};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -289,7 +290,15 @@ fn income_rule(
     match kind {
         AccountKind::RothIra => {
             let Some(magi) = h.owner.magi else {
-                notes.push("Roth IRA contributions phase out with modified AGI (2026: $153,000-168,000 single, $242,000-252,000 married filing jointly): give [owner] magi to check".into());
+                let range = |f| {
+                    let (low, high) = roth_ira_range::<Decimal>(f);
+                    format!("{}-{}", fmt_money(low), fmt_money(high))
+                };
+                notes.push(format!(
+                    "Roth IRA contributions phase out with modified AGI (2026: {} single, {} married filing jointly): give [owner] magi to check",
+                    range(FilingStatus::Single),
+                    range(FilingStatus::Mfj)
+                ));
                 return None;
             };
             let filing = h.tax.filing_status.unwrap_or_else(|| {
@@ -310,7 +319,10 @@ fn income_rule(
                 Some(w) => limits::roth_catch_up_rule(c.limit.base, w, traditional, amount),
                 None => {
                     if traditional + amount > c.limit.base {
-                        notes.push("this uses catch-up room in a traditional 401(k): if last year's FICA wages from this employer exceeded $150,000, catch-ups must go to a Roth 401(k) (SECURE 2.0 §603); give [owner] prior_year_wages to check".into());
+                        notes.push(format!(
+                            "this uses catch-up room in a traditional 401(k): if last year's FICA wages from this employer exceeded {}, catch-ups must go to a Roth 401(k) (SECURE 2.0 §603); give [owner] prior_year_wages to check",
+                            fmt_money(Decimal::from(ROTH_CATCH_UP_WAGES))
+                        ));
                     }
                     None
                 }
