@@ -13,6 +13,8 @@
 //!   deduction of traditional IRA contributions by a person covered by a workplace plan, or
 //!   married to one (§219(g)): the contribution is still made, its non-deductible part is
 //!   the owner's IRA basis (Form 8606);
+//! - a 401(k)'s annual additions, deferrals other than catch-ups plus the employer's
+//!   match, are capped at $72,000 and at pay (§415(c)): the match gives way;
 //! - when either spouse has family HSA coverage, both are treated as having it and share
 //!   one family limit; each adds their own catch-up (§223(b)(5), IRS Pub. 969).
 //!
@@ -20,6 +22,7 @@
 
 use super::book::MAX_ACCOUNTS;
 use super::{AccountKind, Household, HsaCoverage};
+use crate::plan::limits::ANNUAL_ADDITIONS;
 use crate::tax::FilingStatus;
 use crate::tax::income_limits::{phased_out, roth_ira_range};
 
@@ -159,6 +162,12 @@ pub(crate) fn year_contributions(
         ..YearContributions::default()
     };
     let mut deductible = 0.0;
+    // Annual additions (IRC §415(c)): deferrals other than catch-ups (§414(v)(3)(A)) plus
+    // the employer's match, per person, at most $72,000 indexed and 100% of pay. Deferrals
+    // fit by themselves (they are capped at pay and the §402(g) limit is lower), so it is
+    // the match that gives way; what it cannot add is not the household's money.
+    let mut additions = [0, 1].map(|who| used[who][0].min(caps.deferral_base() * law_cpi));
+    let additions_limit = wages.map(|w| (ANNUAL_ADDITIONS as f64 * law_cpi).min(w));
     for (i, a) in hh.accounts.iter().enumerate() {
         let want = a.contribution * growth;
         if want <= 0.0 {
@@ -170,8 +179,10 @@ pub(crate) fn year_contributions(
             continue;
         }
         let who = a.owner.index();
-        // Employer match (not subject to the §402(g) deferral limit).
-        let matched = a.employer_match * fits[i].min(a.match_cap * wages[who]);
+        // Employer match: outside the §402(g) deferral limit, inside §415(c)'s.
+        let matched = (a.employer_match * fits[i].min(a.match_cap * wages[who]))
+            .min((additions_limit[who] - additions[who]).max(0.0));
+        additions[who] += matched;
         per_step[i] += (fits[i] + matched) / steps;
         let (m, r) = moved[i];
         if m > 0.0 {
@@ -384,6 +395,42 @@ mod tests {
             &account("401k", "self", 10_000.0, ""),
         );
         assert!(close(first_year(&hh, 0.0).0[0], 5_000.0));
+    }
+
+    #[test]
+    fn the_employer_match_gives_way_to_the_annual_additions_limit() {
+        let k401 = |age: u32, wages: f64, deferral: f64, extra: &str| {
+            household(
+                &format!("[household]\nage = {age}\nretirement_age = 60\nwages = {wages}"),
+                &account("401k", "self", deferral, extra),
+            )
+        };
+        // Below the limits the match is untouched: 50% of the first 6% of 100,000 is 3,000.
+        let hh = k401(
+            45,
+            100_000.0,
+            24_500.0,
+            "employer_match = 0.5\nmatch_cap = 0.06",
+        );
+        assert!(close(first_year(&hh, 0.0).0[0], 27_500.0));
+        // §415(c)(1)(B): 20,000 of pay, all deferred and matched dollar for dollar. The
+        // additions may not exceed pay, so there is no room for the match.
+        let hh = k401(45, 20_000.0, 20_000.0, "employer_match = 1.0");
+        assert!(close(first_year(&hh, 0.0).0[0], 20_000.0));
+        // §415(c)(1)(A): at 55 on 150,000, 32,500 deferred (8,000 of it a catch-up, outside
+        // the limit) and matched 2 for 1 up to 20% of pay, so 60,000 offered. 24,500 plus
+        // the match may not pass 72,000: the match is 47,500, and 80,000 goes in.
+        let hh = k401(
+            55,
+            150_000.0,
+            32_500.0,
+            "employer_match = 2.0\nmatch_cap = 0.2",
+        );
+        let (got, excess) = first_year(&hh, 0.0);
+        assert!(
+            close(got[0], 80_000.0) && close(excess, 0.0),
+            "{got:?} {excess}"
+        );
     }
 
     #[test]

@@ -84,6 +84,11 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The 401(k) deferral limit without catch-ups (the same at every age), 2026 dollars.
+    pub fn deferral_base(&self) -> f64 {
+        self.deferral[0].0
+    }
+
     /// The limit group (0 deferrals, 1 IRA, 2 HSA) and this year's limit for a contribution
     /// to an account of `kind` by a person of `age` earning `wages` (nominal), at price
     /// level `cpi`. The taxable account has no limit.

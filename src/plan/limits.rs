@@ -11,6 +11,11 @@ use rust_decimal_macros::dec;
 /// The year the limits below are for.
 pub const LIMITS_YEAR: i32 = 2026;
 
+/// A participant's annual additions to a 401(k) (elective deferrals other than catch-ups,
+/// §414(v)(3)(A), plus the employer's contributions) may not exceed this (IRC §415(c)(1)(A);
+/// IRS Notice 2025-67) nor 100% of pay (§415(c)(1)(B)).
+pub const ANNUAL_ADDITIONS: i64 = 72_000;
+
 /// Accounts that share one limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
