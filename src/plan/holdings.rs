@@ -158,6 +158,7 @@ struct RawTax {
     long_term_rate: Option<Spanned<Value>>,
     filing_status: Option<FilingStatus>,
     taxable_income: Option<Spanned<Value>>,
+    state_rate: Option<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +300,8 @@ pub struct TaxInput {
     pub long_term_rate: Option<Decimal>,
     pub filing_status: Option<FilingStatus>,
     pub taxable_income: Option<Decimal>,
+    /// A flat state income tax rate on the gains, as a fraction.
+    pub state_rate: Option<Decimal>,
 }
 
 /// A bands rebalance's band: absolute (percentage points, as a fraction) and/or relative (a
@@ -741,10 +744,16 @@ fn validate(src: Source, raw: RawFile) -> Result<Holdings, PlanError> {
         if let Some(v) = &t.taxable_income {
             tax.taxable_income = Some(money_nonneg(&src, "tax.taxable_income", v)?);
         }
+        if let Some(v) = &t.state_rate {
+            tax.state_rate = Some(fraction_0_100(&src, "tax.state_rate", v)?);
+        }
         tax.filing_status = t.filing_status;
+        // With both rates given the status only sets the NIIT threshold and the Roth IRA
+        // range; without them it needs the income to look up the brackets.
+        let rates_given = t.ordinary_rate.is_some() && t.long_term_rate.is_some();
         match (&t.filing_status, &t.taxable_income) {
-            (Some(_), None) => {
-                return Err(src.error("tax.taxable_income", None, "tax.filing_status needs tax.taxable_income (the year's ordinary taxable income before these trades) to look up the 2026 brackets"));
+            (Some(_), None) if !rates_given => {
+                return Err(src.error("tax.taxable_income", None, "tax.filing_status needs tax.taxable_income (the year's ordinary taxable income before these trades) to look up the 2026 brackets, unless tax.ordinary_rate and tax.long_term_rate are both given"));
             }
             (None, Some(v)) => {
                 return Err(src.error(

@@ -666,7 +666,7 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
                 .sum();
             Some(TaxReport {
                 lot_order: lots::rule(&rates),
-                estimate: tax::estimate(st, lt, &h.tax, &rates, r),
+                estimate: tax::estimate(st, lt, &h.tax, &rates, h.owner.magi, r),
                 rates: rates.clone(),
             })
         }

@@ -261,6 +261,19 @@ pub fn human(p: &Plan) -> String {
             )),
             None => s.push_str(&format!("  estimated tax:   {}\n", t.estimate.method)),
         }
+        let e = &t.estimate;
+        if e.estimated_tax.is_some() && (e.niit.is_some() || e.state_tax.is_some()) {
+            let parts = [
+                ("federal income tax", e.federal_income_tax),
+                ("NIIT", e.niit),
+                ("state", e.state_tax),
+            ];
+            for (name, x) in parts {
+                if let Some(x) = x {
+                    s.push_str(&format!("    {name:<19} {:>12}\n", fmt_money(x)));
+                }
+            }
+        }
         let rate =
             |r: Option<rust_decimal::Decimal>| r.map(fmt_pct).unwrap_or_else(|| "unknown".into());
         s.push_str(&format!(

@@ -1,7 +1,7 @@
 //! Tax on the gains a plan realizes: marginal rates (given, or derived from the 2026 federal
-//! brackets), netting of short- and long-term gains, and an estimate of the federal income tax.
-//!
-//! Federal income tax only: no state tax and no Net Investment Income Tax (3.8%, IRC §1411).
+//! brackets), netting of short- and long-term gains, and an estimate of the tax they add:
+//! federal income tax, the Net Investment Income Tax when modified AGI is known (IRC §1411)
+//! and a flat state rate when one is given.
 
 use super::holdings::{FilingStatus, TaxInput};
 use super::money::{Rounding, cents};
@@ -122,14 +122,43 @@ pub struct TaxEstimate {
     /// Net capital loss after netting (0 if the net is a gain).
     #[serde(serialize_with = "super::money::ser_money")]
     pub net_capital_loss: Decimal,
-    /// Estimated federal income tax on the net gain; `None` when rates are unknown.
+    /// Estimated tax the net gain adds: the federal income tax plus NIIT and state tax where
+    /// they are estimated; `None` when the federal rates are unknown.
     #[serde(serialize_with = "super::money::ser_opt_money")]
     pub estimated_tax: Option<Decimal>,
+    /// Its parts: federal income tax (`None` when rates are unknown), the Net Investment
+    /// Income Tax (`None` without modified AGI) and state tax (`None` without a state rate).
+    #[serde(serialize_with = "super::money::ser_opt_money")]
+    pub federal_income_tax: Option<Decimal>,
+    #[serde(serialize_with = "super::money::ser_opt_money")]
+    pub niit: Option<Decimal>,
+    #[serde(serialize_with = "super::money::ser_opt_money")]
+    pub state_tax: Option<Decimal>,
     pub method: String,
 }
 
-/// Nets short- and long-term gains (IRC §1222; Schedule D) and estimates the tax on them.
-pub fn estimate(st: Decimal, lt: Decimal, t: &TaxInput, rates: &Rates, r: Rounding) -> TaxEstimate {
+/// The Net Investment Income Tax a net gain `gain` adds for a household whose modified AGI
+/// is `magi` before it: 3.8% of the lesser of net investment income and modified AGI over
+/// the threshold (IRC §1411(a)(1); $200,000 single and head of household, $250,000 joint,
+/// $125,000 separate, not indexed). The gain raises both, so the increase is 3.8% of the
+/// lesser of the gain and what the new modified AGI exceeds the threshold by, whatever
+/// other investment income the household has.
+pub fn niit_on_gain(status: FilingStatus, magi: Decimal, gain: Decimal) -> Decimal {
+    let l = law();
+    let over = (magi + gain - l.niit_threshold[status.index()]).max(Decimal::ZERO);
+    l.niit_rate * gain.max(Decimal::ZERO).min(over)
+}
+
+/// Nets short- and long-term gains (IRC §1222; Schedule D) and estimates the tax on them;
+/// `magi` is the household's modified AGI before the plan, for the NIIT.
+pub fn estimate(
+    st: Decimal,
+    lt: Decimal,
+    t: &TaxInput,
+    rates: &Rates,
+    magi: Option<Decimal>,
+    r: Rounding,
+) -> TaxEstimate {
     // Netting: a net loss of one kind offsets a net gain of the other.
     let (net_st, net_lt) = if st < Decimal::ZERO && lt > Decimal::ZERO {
         (Decimal::ZERO, lt + st)
@@ -146,7 +175,11 @@ pub fn estimate(st: Decimal, lt: Decimal, t: &TaxInput, rates: &Rates, r: Roundi
     };
     if net <= Decimal::ZERO && (net_st <= Decimal::ZERO && net_lt <= Decimal::ZERO) {
         out.net_capital_loss = -net;
-        out.estimated_tax = Some(Decimal::ZERO.round_dp(2));
+        let zero = Some(Decimal::ZERO.round_dp(2));
+        out.estimated_tax = zero;
+        out.federal_income_tax = zero;
+        out.niit = magi.and(zero);
+        out.state_tax = t.state_rate.and(zero);
         out.method = if net.is_zero() {
             "no net gain, no tax".into()
         } else {
@@ -163,9 +196,9 @@ pub fn estimate(st: Decimal, lt: Decimal, t: &TaxInput, rates: &Rates, r: Roundi
         (Some(s), Some(i), false) => {
             let st_tax = ordinary_tax(s, i + g_st) - ordinary_tax(s, i);
             let lt_tax = long_term_tax(s, i + g_st, g_lt);
-            out.estimated_tax = Some(cents(st_tax + lt_tax, r));
+            out.federal_income_tax = Some(cents(st_tax + lt_tax, r));
             out.method = format!(
-                "net short-term gain taxed as ordinary income and net long-term gain stacked on top, 2026 brackets for {} from taxable income {} (Rev. Proc. 2025-32; IRC §1(h)); federal only, no NIIT or state tax",
+                "net short-term gain taxed as ordinary income and net long-term gain stacked on top, 2026 brackets for {} from taxable income {} (Rev. Proc. 2025-32; IRC §1(h))",
                 status_name(s),
                 super::money::fmt_money(i)
             );
@@ -176,15 +209,49 @@ pub fn estimate(st: Decimal, lt: Decimal, t: &TaxInput, rates: &Rates, r: Roundi
             match (rates.ordinary, rates.long_term) {
                 (o, l) if (!need_st || o.is_some()) && (!need_lt || l.is_some()) => {
                     let tax = g_st * o.unwrap_or_default() + g_lt * l.unwrap_or_default();
-                    out.estimated_tax = Some(cents(tax, r));
-                    out.method = "net short-term gain x ordinary rate + net long-term gain x long-term rate (flat marginal rates); federal only, no NIIT or state tax".into();
+                    out.federal_income_tax = Some(cents(tax, r));
+                    out.method = "net short-term gain x ordinary rate + net long-term gain x long-term rate (flat marginal rates)".into();
                 }
                 _ => {
                     out.method = "not estimated: give [tax] ordinary_rate and long_term_rate, or filing_status and taxable_income".into();
+                    return out;
                 }
             }
         }
     }
+    // The gain is net investment income and raises modified AGI (IRC §1411(c)(1)(A)(iii)).
+    let gain = g_st + g_lt;
+    let status = t.filing_status.unwrap_or(FilingStatus::Single);
+    match magi {
+        Some(m) => {
+            out.niit = Some(cents(niit_on_gain(status, m, gain), r));
+            out.method.push_str(&format!(
+                "; NIIT 3.8% on the part of the gain that takes modified AGI ({} before the plan) over the {} threshold of {} (IRC §1411)",
+                super::money::fmt_money(m),
+                status_name(status),
+                super::money::fmt_money(law().niit_threshold[status.index()])
+            ));
+        }
+        None => out
+            .method
+            .push_str("; no NIIT estimate (give [owner] magi)"),
+    }
+    // A flat state rate on the added federal taxable income, as `driftlab tax` applies it.
+    match t.state_rate {
+        Some(rate) => {
+            out.state_tax = Some(cents(gain * rate, r));
+            out.method.push_str(&format!(
+                "; state tax {} of the gain",
+                super::money::fmt_pct(rate)
+            ));
+        }
+        None => out
+            .method
+            .push_str("; no state tax (give [tax] state_rate)"),
+    }
+    out.estimated_tax = out
+        .federal_income_tax
+        .map(|f| f + out.niit.unwrap_or_default() + out.state_tax.unwrap_or_default());
     out
 }
 
@@ -218,6 +285,25 @@ mod tests {
     }
 
     #[test]
+    fn niit_is_on_the_lesser_of_the_gain_and_magi_over_the_threshold() {
+        let s = FilingStatus::Single;
+        // 190,000 + 20,000 is 10,000 over 200,000: 3.8% x 10,000.
+        assert_eq!(niit_on_gain(s, dec!(190000), dec!(20000)), dec!(380));
+        // Already over: the whole gain, 3.8% x 5,000.
+        assert_eq!(niit_on_gain(s, dec!(250000), dec!(5000)), dec!(190));
+        // Joint filers: 250,000; separate filers: 125,000.
+        assert_eq!(
+            niit_on_gain(FilingStatus::Mfj, dec!(190000), dec!(20000)),
+            dec!(0)
+        );
+        assert_eq!(
+            niit_on_gain(FilingStatus::Mfs, dec!(130000), dec!(10000)),
+            dec!(380)
+        );
+        assert_eq!(niit_on_gain(s, dec!(300000), dec!(-1000)), dec!(0));
+    }
+
+    #[test]
     fn plan_tax_netting_and_flat_rates() {
         let t = TaxInput {
             ordinary_rate: Some(dec!(0.24)),
@@ -225,12 +311,12 @@ mod tests {
             ..TaxInput::default()
         };
         let rates = Rates::from_input(&t);
-        let e = estimate(dec!(1000), dec!(2000), &t, &rates, Rounding::HalfEven);
+        let e = estimate(dec!(1000), dec!(2000), &t, &rates, None, Rounding::HalfEven);
         assert_eq!(e.estimated_tax, Some(dec!(540.00)));
         // A long-term loss offsets a short-term gain first.
-        let e = estimate(dec!(1000), dec!(-400), &t, &rates, Rounding::HalfEven);
+        let e = estimate(dec!(1000), dec!(-400), &t, &rates, None, Rounding::HalfEven);
         assert_eq!(e.estimated_tax, Some(dec!(144.00)));
-        let e = estimate(dec!(500), dec!(-1500), &t, &rates, Rounding::HalfEven);
+        let e = estimate(dec!(500), dec!(-1500), &t, &rates, None, Rounding::HalfEven);
         assert_eq!(e.estimated_tax, Some(dec!(0.00)));
         assert_eq!(e.net_capital_loss, dec!(1000));
     }

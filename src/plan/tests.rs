@@ -2,7 +2,7 @@
 //! by hand, bad holdings, rounding, and the output formats.
 
 use super::planner::{Action, Options, build};
-use super::{Holdings, PlanArgs, PlanError, PlanFormat, PlanMode, run_command};
+use super::{Holdings, PlanArgs, PlanError, PlanFormat, PlanMode, render, run_command};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -401,6 +401,55 @@ fn plan_lot_selection_without_rates_uses_basis_order() {
         ]
     );
     assert_eq!(p.taxes.as_ref().unwrap().estimate.estimated_tax, None);
+}
+
+#[test]
+fn plan_tax_adds_niit_above_the_magi_threshold_and_a_flat_state_rate() {
+    // The same sale (500 short-term + 100 long-term = 600 of gain; 24% and 15%: 135.00).
+    // At modified AGI 199,800 single the gain lifts it 400 over the $200,000 threshold:
+    // NIIT 3.8% x 400 = 15.20; a 5% state rate on the 600 adds 30.00.
+    let text = LOTS.replace(
+        "[tax]\n",
+        "[owner]\nmagi = \"199800.00\"\n[tax]\nfiling_status = \"single\"\nstate_rate = \"5\"\n",
+    );
+    let p = plan(&text, Options::default());
+    let t = &p.taxes.as_ref().unwrap().estimate;
+    assert_eq!(t.federal_income_tax, Some(dec!(135.00)));
+    assert_eq!(t.niit, Some(dec!(15.20)));
+    assert_eq!(t.state_tax, Some(dec!(30.00)));
+    assert_eq!(t.estimated_tax, Some(dec!(180.20)));
+    assert!(t.method.contains("IRC §1411"), "{}", t.method);
+    let human = render::human(&p);
+    assert!(human.contains("NIIT") && human.contains("15.20"), "{human}");
+    // Joint filers' threshold is $250,000: no NIIT at the same income.
+    let joint = plan(&text.replace("\"single\"", "\"mfj\""), Options::default());
+    let t = &joint.taxes.as_ref().unwrap().estimate;
+    assert_eq!(
+        (t.niit, t.estimated_tax),
+        (Some(dec!(0.00)), Some(dec!(165.00)))
+    );
+    // Without [owner] magi the NIIT is not estimated, and the method says so.
+    let p = plan(LOTS, Options::default());
+    let t = &p.taxes.as_ref().unwrap().estimate;
+    assert_eq!(
+        (t.niit, t.state_tax, t.estimated_tax),
+        (None, None, Some(dec!(135.00)))
+    );
+    assert!(t.method.contains("give [owner] magi"), "{}", t.method);
+}
+
+#[test]
+fn plan_tax_state_rate_and_filing_status_are_checked() {
+    let e = parse_err(&LOTS.replace("[tax]\n", "[tax]\nstate_rate = \"120\"\n"));
+    assert!(e.to_string().contains("tax.state_rate"), "{e}");
+    assert!(e.to_string().contains("0 to 100"), "{e}");
+    // A status without income needs both rates (it then only sets the NIIT threshold).
+    let no_rates = LOTS.replace(
+        "ordinary_rate = \"24\"\nlong_term_rate = \"15\"",
+        "filing_status = \"single\"",
+    );
+    let e = parse_err(&no_rates);
+    assert!(e.to_string().contains("tax.taxable_income"), "{e}");
 }
 
 #[test]
