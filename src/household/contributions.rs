@@ -23,15 +23,7 @@
 use super::book::MAX_ACCOUNTS;
 use super::{AccountKind, Household, HsaCoverage};
 use crate::plan::limits::ANNUAL_ADDITIONS;
-use crate::tax::FilingStatus;
-use crate::tax::income_limits::{phased_out, roth_ira_range};
-
-/// Traditional IRA deduction phase-out ranges of modified AGI for 2026 (IRC §219(g)(3);
-/// IRS Notice 2025-67): a contributor who is an active participant in a workplace plan,
-/// single and joint; and a joint filer who is not, married to one who is (§219(g)(7)).
-const IRA_DEDUCTION_COVERED_SINGLE: (f64, f64) = (81_000.0, 91_000.0);
-const IRA_DEDUCTION_COVERED_JOINT: (f64, f64) = (129_000.0, 149_000.0);
-const IRA_DEDUCTION_SPOUSE_COVERED: (f64, f64) = (242_000.0, 252_000.0);
+use crate::tax::income_limits::{WorkplacePlan, ira_deduction_range, phased_out, roth_ira_range};
 
 /// A year's contributions: `per_step[i]` (set by [`year_contributions`]) is account `i`'s
 /// contribution each step, employer match included.
@@ -222,11 +214,7 @@ fn roth_phase_out(
     if roth == [0.0, 0.0] {
         return backdoor;
     }
-    let (low, high): (f64, f64) = roth_ira_range(if hh.married() {
-        FilingStatus::Mfj
-    } else {
-        FilingStatus::Single
-    });
+    let (low, high): (f64, f64) = roth_ira_range(hh.filing);
     let range = (low * law_cpi, high * law_cpi);
     if magi <= range.0 {
         return backdoor;
@@ -278,19 +266,18 @@ fn ira_deduction_limits(
         })
     });
     [0, 1].map(|who| {
-        let range = if covered[who] {
-            if hh.married() {
-                IRA_DEDUCTION_COVERED_JOINT
-            } else {
-                IRA_DEDUCTION_COVERED_SINGLE
-            }
-        } else if hh.married() && covered[1 - who] {
-            IRA_DEDUCTION_SPOUSE_COVERED
+        let plan = if covered[who] {
+            WorkplacePlan::Covered
+        } else if covered[1 - who] {
+            WorkplacePlan::SpouseCovered
         } else {
+            WorkplacePlan::NotCovered
+        };
+        let Some((low, high)) = ira_deduction_range::<f64>(hh.filing, plan) else {
             return f64::INFINITY;
         };
         let limit = ira_limit(hh, ages, wages, who, law_cpi);
-        phased_out(limit, magi, (range.0 * law_cpi, range.1 * law_cpi))
+        phased_out(limit, magi, (low * law_cpi, high * law_cpi))
     })
 }
 

@@ -11,6 +11,7 @@ use super::date::Date;
 use super::error::PlanError;
 use super::money::{MAX_MONEY, Rounding, parse_money, parse_percent};
 use super::source::{Source, join};
+pub use crate::tax::income_limits::WorkplacePlan;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Deserialize;
@@ -128,6 +129,7 @@ struct RawOwner {
     hsa_coverage: Option<HsaCoverage>,
     magi: Option<Spanned<Value>>,
     prior_year_wages: Option<Spanned<Value>>,
+    workplace_plan: Option<WorkplacePlan>,
 }
 
 #[derive(Deserialize)]
@@ -289,6 +291,9 @@ pub struct Owner {
     /// Last year's FICA wages from the employer sponsoring the 401(k): above $150,000 every
     /// catch-up contribution must be Roth.
     pub prior_year_wages: Option<Decimal>,
+    /// Whether the owner (or only their spouse) is an active participant in a workplace
+    /// plan this year: it decides how much of a traditional IRA contribution is deductible.
+    pub workplace_plan: Option<WorkplacePlan>,
     pub(crate) age_span: Option<Range<usize>>,
 }
 
@@ -724,6 +729,7 @@ fn validate(src: Source, raw: RawFile) -> Result<Holdings, PlanError> {
             }
         }
         owner.hsa_coverage = o.hsa_coverage;
+        owner.workplace_plan = o.workplace_plan;
         if let Some(v) = &o.magi {
             owner.magi = Some(money_nonneg(&src, "owner.magi", v)?);
         }

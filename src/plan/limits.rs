@@ -2,9 +2,11 @@
 //! over-contribution. Source for every figure: IRS Notice 2025-67 / IR-2025-111 (13 Nov 2025),
 //! except HSA amounts: Rev. Proc. 2025-19 and IRC §223(b)(3).
 
-use super::holdings::{AccountKind, FilingStatus, HsaCoverage};
+use super::holdings::{AccountKind, FilingStatus, HsaCoverage, WorkplacePlan};
 use super::money::fmt_money;
-use crate::tax::income_limits::{ROTH_CATCH_UP_WAGES, phased_out, roth_ira_range};
+use crate::tax::income_limits::{
+    ROTH_CATCH_UP_WAGES, ira_deduction_range, phased_out, roth_ira_range,
+};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -260,6 +262,82 @@ pub fn roth_ira_rule(
         "the rest may go to a traditional IRA (non-deductible if the income is too high to deduct it), which may then be converted to the Roth IRA (a backdoor Roth)",
         "IRC §408A(c)(3); 2026 ranges from IRS Notice 2025-67; reduced limit rounded up to $10, at least $200 (Pub. 590-A)",
     )
+}
+
+/// How much of a traditional IRA contribution may be deducted (IRC §219(g)). The part
+/// within the contribution limit that is not deductible becomes the owner's basis.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IraDeduction {
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub deductible: Decimal,
+    #[serde(serialize_with = "super::money::ser_money")]
+    pub non_deductible: Decimal,
+    pub summary: String,
+    pub source: &'static str,
+}
+
+/// The deductible part of a traditional IRA contribution of `amount`: the IRA limit `limit`
+/// (catch-up included) phased out by modified AGI `magi` when the owner or their spouse is
+/// covered by a workplace plan, less what traditional IRA contributions this year
+/// (`traditional_already`) have used. `room` is what the contribution limit leaves for this
+/// contribution: money beyond it is an excess contribution, not basis.
+pub fn ira_deduction(
+    limit: Decimal,
+    magi: Decimal,
+    filing: FilingStatus,
+    plan: WorkplacePlan,
+    traditional_already: Decimal,
+    room: Decimal,
+    amount: Decimal,
+) -> IraDeduction {
+    let within = amount.min(room.max(Decimal::ZERO));
+    let (allowed, why) = match ira_deduction_range::<Decimal>(filing, plan) {
+        None => (
+            limit,
+            "nobody in the household is covered by a workplace plan".to_string(),
+        ),
+        Some((low, high)) => (
+            phased_out(limit, magi, (low, high)),
+            format!(
+                "modified AGI {} is {} the phase-out range {}-{} for {} ({})",
+                fmt_money(magi),
+                if magi <= low {
+                    "below"
+                } else if magi >= high {
+                    "above"
+                } else {
+                    "inside"
+                },
+                fmt_money(low),
+                fmt_money(high),
+                match plan {
+                    WorkplacePlan::Covered => "a contributor covered by a workplace plan",
+                    _ => "a contributor whose spouse is covered by a workplace plan",
+                },
+                filing.name()
+            ),
+        ),
+    };
+    let deductible = within.min((allowed - traditional_already).max(Decimal::ZERO));
+    let non_deductible = within - deductible;
+    let mut summary = format!(
+        "{} of {} is deductible ({why}, so at most {} a year)",
+        fmt_money(deductible),
+        fmt_money(amount),
+        fmt_money(allowed)
+    );
+    if non_deductible > Decimal::ZERO {
+        summary.push_str(&format!(
+            "; the other {} is a non-deductible contribution: report it on Form 8606 as basis, or put it in a Roth IRA if the income allows",
+            fmt_money(non_deductible)
+        ));
+    }
+    IraDeduction {
+        deductible,
+        non_deductible,
+        summary,
+        source: "IRC §219(g); 2026 ranges from IRS Notice 2025-67; reduced limit rounded up to $10, at least $200 (Pub. 590-A)",
+    }
 }
 
 /// The Roth catch-up rule (IRC §414(v)(7), SECURE 2.0 §603, from 2026): with last year's FICA

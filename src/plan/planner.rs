@@ -6,7 +6,7 @@ use super::PlanMode;
 use super::date::Date;
 use super::error::PlanError;
 use super::holdings::{AccountKind, BandTarget, BandsInput, FilingStatus, Holdings, HsaCoverage};
-use super::limits::{self, IncomeRule, LIMITS_YEAR, LimitCheck, LimitGroup};
+use super::limits::{self, IncomeRule, IraDeduction, LIMITS_YEAR, LimitCheck, LimitGroup};
 use super::lots;
 use super::money::{self, Rounding, cents, fmt_money, split_exact};
 use super::tax::{self, Rates, TaxEstimate};
@@ -177,6 +177,8 @@ pub struct ContributionReport {
     pub limit: Option<LimitCheck>,
     /// The Roth IRA income limit or the Roth catch-up wage test, when it applies.
     pub income_rule: Option<IncomeRule>,
+    /// A traditional IRA contribution's deductible part, when the file gives what it needs.
+    pub ira_deduction: Option<IraDeduction>,
     pub method: String,
 }
 
@@ -280,13 +282,7 @@ fn income_rule(
     amount: Decimal,
     notes: &mut Vec<String>,
 ) -> Option<IncomeRule> {
-    let already = |k: AccountKind| -> Decimal {
-        h.accounts
-            .iter()
-            .filter(|a| a.kind == k)
-            .map(|a| a.contributed_this_year)
-            .sum()
-    };
+    let already = |k: AccountKind| contributed_this_year(h, k);
     match kind {
         AccountKind::RothIra => {
             let Some(magi) = h.owner.magi else {
@@ -330,6 +326,42 @@ fn income_rule(
         }
         _ => None,
     }
+}
+
+/// This year's contributions to the accounts of `kind`.
+fn contributed_this_year(h: &Holdings, kind: AccountKind) -> Decimal {
+    h.accounts
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| a.contributed_this_year)
+        .sum()
+}
+
+/// How much of a traditional IRA contribution `amount` is deductible, if the holdings file
+/// gives the modified AGI and workplace-plan coverage it needs (else a note says so).
+fn ira_deduction(
+    h: &Holdings,
+    c: &LimitCheck,
+    amount: Decimal,
+    notes: &mut Vec<String>,
+) -> Option<IraDeduction> {
+    let (Some(magi), Some(plan)) = (h.owner.magi, h.owner.workplace_plan) else {
+        notes.push("a traditional IRA contribution phases out of deductibility with modified AGI when the owner or a spouse is covered by a workplace plan (IRC §219(g)): give [owner] magi and workplace_plan to check".into());
+        return None;
+    };
+    let filing = h.tax.filing_status.unwrap_or_else(|| {
+        notes.push("the IRA deduction phase-out uses the single range; set [tax] filing_status if not single".into());
+        FilingStatus::Single
+    });
+    Some(limits::ira_deduction(
+        c.limit.total,
+        magi,
+        filing,
+        plan,
+        contributed_this_year(h, AccountKind::TraditionalIra),
+        c.limit.total - c.already_contributed,
+        amount,
+    ))
 }
 
 /// Which account receives a contribution.
@@ -521,6 +553,10 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
             if let Some(r) = income_rule.as_ref().filter(|r| r.exceeds) {
                 warnings.push(format!("{}; {}", r.summary, r.source));
             }
+            let ira_deduction = match (account.kind, limit.as_ref()) {
+                (AccountKind::TraditionalIra, Some(c)) => ira_deduction(h, c, amount, &mut notes),
+                _ => None,
+            };
             let reaches = needed.is_some_and(|x| amount >= x);
             let method = if mode == PlanMode::OverContribution {
                 "one-time over-contribution (seed 001): keep the most overweight class as it is and add new money to the others until all are at target: new total = max(holding / target weight), amount = new total - current total".to_string()
@@ -542,6 +578,7 @@ pub fn build(h: &Holdings, o: &Options) -> Result<Plan, PlanError> {
                 reaches_target: reaches,
                 limit,
                 income_rule,
+                ira_deduction,
                 method,
             });
             Allocation {

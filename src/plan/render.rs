@@ -328,6 +328,12 @@ pub fn human(p: &Plan) -> String {
         if let Some(r) = &c.income_rule {
             s.push_str(&format!("  income rule: {}\n  ({})\n", r.summary, r.source));
         }
+        if let Some(d) = &c.ira_deduction {
+            s.push_str(&format!(
+                "  IRA deduction: {}\n  ({})\n",
+                d.summary, d.source
+            ));
+        }
         s.push_str(&format!("  method: {}\n", c.method));
     }
     if let Some(b) = &p.bands {

@@ -818,6 +818,64 @@ fn kendra_roth(owner_extra: &str) -> String {
         .replace("amount = \"1000.00\"", "amount = \"7000.00\"")
 }
 
+/// Kendra at 52 putting 7,000 into a traditional IRA, with `owner_extra` in `[owner]`.
+fn kendra_traditional(owner_extra: &str) -> String {
+    kendra_roth(owner_extra).replace("kind = \"roth_ira\"", "kind = \"traditional_ira\"")
+}
+
+#[test]
+fn plan_traditional_ira_contribution_reports_its_deductible_part() {
+    let deduction = |text: &str| {
+        let p = plan(text, mode(PlanMode::Contributions));
+        let d = p.contribution.unwrap().ira_deduction.unwrap();
+        (d.deductible, d.non_deductible)
+    };
+    // Single, 52, covered by a workplace plan, MAGI 86,000: the IRA limit 7,500 + 1,100
+    // phased out over 81,000 - 91,000: 8,600 x (1 - 5,000 / 10,000) = 4,300 deductible; the
+    // other 2,700 of the 7,000 is basis (IRC §219(g); Pub. 590-A worksheet 1-2).
+    let covered = kendra_traditional("magi = \"86000.00\"\nworkplace_plan = \"covered\"");
+    assert_eq!(deduction(&covered), (dec!(4300), dec!(2700)));
+    let p = plan(&covered, mode(PlanMode::Contributions));
+    let d = p
+        .contribution
+        .as_ref()
+        .unwrap()
+        .ira_deduction
+        .as_ref()
+        .unwrap();
+    assert!(d.summary.contains("Form 8606"), "{}", d.summary);
+    assert!(render::human(&p).contains("IRA deduction: 4,300.00 of 7,000.00"));
+    // Above the range nothing is deductible; without a workplace plan everything is, and a
+    // spouse's plan means nothing to a single filer.
+    let above = kendra_traditional("magi = \"95000.00\"\nworkplace_plan = \"covered\"");
+    assert_eq!(deduction(&above), (dec!(0), dec!(7000)));
+    let free = kendra_traditional("magi = \"500000.00\"\nworkplace_plan = \"not_covered\"");
+    assert_eq!(deduction(&free), (dec!(7000), dec!(0)));
+    let spouse = kendra_traditional("magi = \"500000.00\"\nworkplace_plan = \"spouse_covered\"");
+    assert_eq!(deduction(&spouse), (dec!(7000), dec!(0)));
+    // Joint filers whose spouse alone is covered: 242,000 - 252,000, so at 247,000 half.
+    let joint = kendra_traditional("magi = \"247000.00\"\nworkplace_plan = \"spouse_covered\"")
+        + "\n[tax]\nfiling_status = \"mfj\"\ntaxable_income = \"200000.00\"\n";
+    assert_eq!(deduction(&joint), (dec!(4300), dec!(2700)));
+    // 2,000 already in this year uses deduction room (4,300 - 2,000 = 2,300 left) and limit
+    // room (8,600 - 2,000 = 6,600): of the 7,000, 400 is an excess contribution, not basis.
+    let earlier = covered.replace(
+        "kind = \"traditional_ira\"",
+        "kind = \"traditional_ira\"\ncontributed_this_year = \"2000.00\"",
+    );
+    assert_eq!(deduction(&earlier), (dec!(2300), dec!(4300)));
+    // Without the income and the coverage the plan cannot tell, and says so.
+    let p = plan(&kendra_traditional(""), mode(PlanMode::Contributions));
+    assert!(p.contribution.unwrap().ira_deduction.is_none());
+    assert!(
+        p.notes.iter().any(|n| n.contains("workplace_plan")),
+        "{:?}",
+        p.notes
+    );
+    let e = parse_err(&kendra_traditional("workplace_plan = \"yes\""));
+    assert!(e.to_string().contains("workplace_plan"), "{e}");
+}
+
 #[test]
 fn plan_roth_ira_contribution_is_checked_against_the_income_phase_out() {
     // Single, 52, MAGI 160,000: the IRA limit 7,500 + 1,100 is phased out over 153,000 -

@@ -1,5 +1,6 @@
-//! Income limits on contributions: the Roth IRA phase-out and the Roth catch-up wage test,
-//! written once for the simulation (`f64`) and the one-year trade plan (`Decimal`).
+//! Income limits on contributions: the Roth IRA phase-out, the traditional IRA deduction
+//! phase-out and the Roth catch-up wage test, written once for the simulation (`f64`) and the
+//! one-year trade plan (`Decimal`).
 
 use super::Amount;
 use super::amount::whole;
@@ -13,6 +14,40 @@ pub const ROTH_IRA_JOINT: (i64, i64) = (242_000, 252_000);
 /// Married filing separately and living with the spouse at any time in the year
 /// (§408A(c)(3)(B)(iii)): fixed by statute, not indexed. (Apart all year: the single range.)
 pub const ROTH_IRA_SEPARATE: (i64, i64) = (0, 10_000);
+
+/// Traditional IRA deduction phase-out ranges of modified AGI for 2026 (IRC §219(g)(3);
+/// IRS Notice 2025-67): a contributor who is an active participant in a workplace plan,
+/// single or head of household and joint; a joint filer who is not, married to one who is
+/// (§219(g)(7)); all indexed. Married filing separately (and living together), either way:
+/// 0-10,000, fixed by statute (§219(g)(3)(B)(iii)).
+pub const IRA_DEDUCTION_COVERED_SINGLE: (i64, i64) = (81_000, 91_000);
+pub const IRA_DEDUCTION_COVERED_JOINT: (i64, i64) = (129_000, 149_000);
+pub const IRA_DEDUCTION_SPOUSE_COVERED: (i64, i64) = (242_000, 252_000);
+pub const IRA_DEDUCTION_SEPARATE: (i64, i64) = (0, 10_000);
+
+/// Whether a traditional IRA contributor is an active participant in a workplace retirement
+/// plan this year (IRC §219(g)(5)), or only their spouse is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkplacePlan {
+    Covered,
+    SpouseCovered,
+    NotCovered,
+}
+
+/// The 2026 range over which a traditional IRA deduction phases out; `None` when the whole
+/// contribution may be deducted (nobody covered, or a spouse's plan without a spouse).
+pub fn ira_deduction_range<A: Amount>(filing: FilingStatus, plan: WorkplacePlan) -> Option<(A, A)> {
+    let (low, high) = match (plan, filing) {
+        (WorkplacePlan::NotCovered, _) => return None,
+        (WorkplacePlan::SpouseCovered, FilingStatus::Single | FilingStatus::Hoh) => return None,
+        (_, FilingStatus::Mfs) => IRA_DEDUCTION_SEPARATE,
+        (WorkplacePlan::Covered, FilingStatus::Mfj) => IRA_DEDUCTION_COVERED_JOINT,
+        (WorkplacePlan::Covered, _) => IRA_DEDUCTION_COVERED_SINGLE,
+        (WorkplacePlan::SpouseCovered, FilingStatus::Mfj) => IRA_DEDUCTION_SPOUSE_COVERED,
+    };
+    Some((whole(low), whole(high)))
+}
 
 /// Prior-year FICA wages from the plan's employer above which catch-up contributions must be
 /// Roth: IRC §414(v)(7) (SECURE 2.0 §603), $150,000 for 2026 (IRS Notice 2025-67; the Act's
