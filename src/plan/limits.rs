@@ -228,6 +228,23 @@ impl IncomeRule {
     }
 }
 
+/// Where modified AGI `magi` stands against a phase-out range, in words.
+fn where_in_range(magi: Decimal, (low, high): (Decimal, Decimal)) -> String {
+    let place = if magi <= low {
+        "below"
+    } else if magi >= high {
+        "above"
+    } else {
+        "inside"
+    };
+    format!(
+        "modified AGI {} is {place} the phase-out range {}-{}",
+        fmt_money(magi),
+        fmt_money(low),
+        fmt_money(high)
+    )
+}
+
 /// The Roth IRA income limit (IRC §408A(c)(3)): the IRA limit `limit` (catch-up included)
 /// phased out by modified AGI `magi`; `roth_already` is this year's Roth IRA contributions.
 pub fn roth_ira_rule(
@@ -240,17 +257,8 @@ pub fn roth_ira_rule(
     let (low, high) = roth_ira_range::<Decimal>(filing);
     let allowed = phased_out(limit, magi, (low, high));
     let why = format!(
-        "modified AGI {} is {} the phase-out range {}-{} for {}",
-        fmt_money(magi),
-        if magi <= low {
-            "below"
-        } else if magi >= high {
-            "above"
-        } else {
-            "inside"
-        },
-        fmt_money(low),
-        fmt_money(high),
+        "{} for {}",
+        where_in_range(magi, (low, high)),
         filing.name()
     );
     IncomeRule::new(
@@ -299,17 +307,8 @@ pub fn ira_deduction(
         Some((low, high)) => (
             phased_out(limit, magi, (low, high)),
             format!(
-                "modified AGI {} is {} the phase-out range {}-{} for {} ({})",
-                fmt_money(magi),
-                if magi <= low {
-                    "below"
-                } else if magi >= high {
-                    "above"
-                } else {
-                    "inside"
-                },
-                fmt_money(low),
-                fmt_money(high),
+                "{} for {} ({})",
+                where_in_range(magi, (low, high)),
                 match plan {
                     WorkplacePlan::Covered => "a contributor covered by a workplace plan",
                     _ => "a contributor whose spouse is covered by a workplace plan",

@@ -297,10 +297,7 @@ fn income_rule(
                 ));
                 return None;
             };
-            let filing = h.tax.filing_status.unwrap_or_else(|| {
-                notes.push("the Roth IRA phase-out uses the single range; set [tax] filing_status if not single".into());
-                FilingStatus::Single
-            });
+            let filing = filing_or_single(h, "Roth IRA", notes);
             Some(limits::roth_ira_rule(
                 c.limit.total,
                 magi,
@@ -328,6 +325,17 @@ fn income_rule(
     }
 }
 
+/// The filing status whose phase-out range applies: the file's, or single with a note
+/// naming the `rule` that assumed it.
+fn filing_or_single(h: &Holdings, rule: &str, notes: &mut Vec<String>) -> FilingStatus {
+    h.tax.filing_status.unwrap_or_else(|| {
+        notes.push(format!(
+            "the {rule} phase-out uses the single range; set [tax] filing_status if not single"
+        ));
+        FilingStatus::Single
+    })
+}
+
 /// This year's contributions to the accounts of `kind`.
 fn contributed_this_year(h: &Holdings, kind: AccountKind) -> Decimal {
     h.accounts
@@ -349,10 +357,7 @@ fn ira_deduction(
         notes.push("a traditional IRA contribution phases out of deductibility with modified AGI when the owner or a spouse is covered by a workplace plan (IRC §219(g)): give [owner] magi and workplace_plan to check".into());
         return None;
     };
-    let filing = h.tax.filing_status.unwrap_or_else(|| {
-        notes.push("the IRA deduction phase-out uses the single range; set [tax] filing_status if not single".into());
-        FilingStatus::Single
-    });
+    let filing = filing_or_single(h, "IRA deduction", notes);
     Some(limits::ira_deduction(
         c.limit.total,
         magi,
